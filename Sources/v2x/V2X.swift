@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `v2x` command: lists the subcommands, each in `Subcommands/<Name>.swift`.
+@main
+struct V2X: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "v2x",
+        abstract: "Cooperative perception for connected vehicles: replay, run agents, evaluate.",
+        subcommands: []
+    )
+}
