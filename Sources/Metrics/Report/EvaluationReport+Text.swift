@@ -7,10 +7,11 @@ extension EvaluationReport {
     public func lines(markdown: Bool) -> [String] {
         let thresholds = DetectionEvaluator.thresholds.map { String(format: "%.1f", $0) }
         var out: [String] = []
-        let rule = region.rule == .center ? "centre" : "all corners"
+        // The centre rule is half-open like BEVGrid cells; the corner rule is closed.
+        let (rule, close) = region.rule == .center ? ("box centres", ")") : ("all box corners", "]")
         let heading = "protocol \(evaluationProtocol.rawValue), category \(category.rawValue), "
-            + "region x [\(Self.number(region.minX)), \(Self.number(region.maxX))] y [\(Self.number(region.minY)), "
-            + "\(Self.number(region.maxY))] (\(rule)), \(frames) frames"
+            + "\(rule) in x [\(Self.number(region.minX)), \(Self.number(region.maxX))\(close) "
+            + "y [\(Self.number(region.minY)), \(Self.number(region.maxY))\(close), \(frames) frames"
         out.append(markdown ? "**v2x eval** — \(heading)" : "v2x eval — \(heading)")
         out.append("")
 

@@ -1,3 +1,5 @@
+import Foundation
+
 import V2XCore
 
 /// The result of `v2x eval`: AP and recall overall and broken down, plus (when their logs
@@ -58,5 +60,14 @@ public struct EvaluationReport: Sendable, Equatable, Encodable {
 
     private static func keyed<S>(_ bins: [NamedSummary<S>]) -> [String: S] {
         Dictionary(bins.map { ($0.name, $0.summary) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension EvaluationReport {
+    /// The report as pretty-printed JSON with sorted keys (docs/eval-json.md).
+    public func jsonString() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
