@@ -29,13 +29,25 @@ public struct OPV2VScenario: ScenarioSource {
 
     /// Lists a scenario folder.
     /// - Throws: `V2XError.notFound` when the folder does not exist or holds no agent
-    ///   folder with `.yaml` files; `.ioFailure` when it cannot be listed.
+    ///   folder with `.yaml` files; `.unsupportedFormat` for a split folder (scenarios
+    ///   of agents); `.ioFailure` when it cannot be listed.
     public init(directory: URL) throws {
         self.directory = directory
         name = directory.standardizedFileURL.lastPathComponent
         var frames: [String: Set<String>] = [:]
         for agent in try Self.subdirectories(of: directory) {
-            let stems = try Self.yamlStems(in: directory.appendingPathComponent(agent, isDirectory: true))
+            let folder = directory.appendingPathComponent(agent, isDirectory: true)
+            let stems = try Self.yamlStems(in: folder)
+            // A split folder holds scenarios, whose own subfolders (the agents) hold the frames.
+            if try Self.subdirectories(of: folder).contains(where: {
+                try !Self.yamlStems(in: folder.appendingPathComponent($0, isDirectory: true)).isEmpty
+            }) {
+                throw V2XError(
+                    .unsupportedFormat,
+                    "this looks like an OPV2V split folder; open one of its scenario folders (e.g. \(agent)) or use OPV2VDataset",
+                    path: directory.path
+                )
+            }
             if !stems.isEmpty { frames[agent] = stems }
         }
         guard !frames.isEmpty else {
@@ -120,7 +132,7 @@ public struct OPV2VScenario: ScenarioSource {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// Names of the visible subfolders of `url`.
+    /// Names of the subfolders of `url` whose names have no dot.
     static func subdirectories(of url: URL) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -130,8 +142,10 @@ public struct OPV2VScenario: ScenarioSource {
         do { names = try FileManager.default.contentsOfDirectory(atPath: url.path) } catch {
             throw V2XError(.ioFailure, "cannot list: \(error.localizedDescription)", path: url.path)
         }
+        // Agent ids and scenario names carry no dot; skipping dotted names spares a stat()
+        // of each of the thousands of frame files in an agent folder.
         return names.filter { name in
-            guard !name.hasPrefix(".") else { return false }
+            guard !name.contains(".") else { return false }
             var isDir: ObjCBool = false
             return FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDir) && isDir.boolValue
         }

@@ -29,3 +29,11 @@ enum DatasetFixtures {
         return [abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z), abs(a.l - b.l), abs(a.w - b.w), abs(a.h - b.h), yaw].max() ?? 0
     }
 }
+
+extension DatasetFixtures {
+    /// Largest absolute coordinate difference of two points.
+    static func distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+        let d = a - b
+        return max(abs(d.x), abs(d.y), abs(d.z))
+    }
+}
