@@ -121,17 +121,23 @@ public struct BEVRenderer: Sendable {
     }
 
     private func drawOverlay(title: String, agents: [BEVScene.Agent], on canvas: inout RasterCanvas) {
-        canvas.fillRect(x: 0, y: 0, width: canvas.width, height: 24 + 10 * ((agents.count + 3) / 4), RGBA(0, 0, 0, 150))
-        canvas.drawText(title, x: 6, y: 4, scale: 2, .white)
-        var x = 6
-        var y = 24
         let entries: [(String, RGBA)] = [("GT", .groundTruth), ("DETECTION", .detection)]
             + agents.enumerated().map { ("AGENT \($1.id)", RGBA.agentPalette[$0 % RGBA.agentPalette.count]) }
+        // Legend: four entries a row under the title; the backdrop covers just the text.
+        var placed: [(name: String, color: RGBA, x: Int, y: Int)] = []
+        var x = 6, y = 24, right = 6 + BitmapFont.width(of: title, scale: 2)
         for (i, (name, color)) in entries.enumerated() {
-            if i > 0 && i % 4 == 2 { x = 6; y += 10 }
-            canvas.fillRect(x: x, y: y, width: 8, height: 7, color)
-            canvas.drawText(name, x: x + 11, y: y, .white)
-            x += 11 + BitmapFont.width(of: name) + 14
+            if i > 0 && i % 4 == 0 { x = 6; y += 10 }
+            placed.append((name, color, x, y))
+            x += 11 + BitmapFont.width(of: name)
+            right = max(right, x)
+            x += 14
+        }
+        canvas.fillRect(x: 0, y: 0, width: right + 6, height: y + 12, RGBA(0, 0, 0, 160))
+        canvas.drawText(title, x: 6, y: 4, scale: 2, .white)
+        for entry in placed {
+            canvas.fillRect(x: entry.x, y: entry.y, width: 8, height: 7, entry.color)
+            canvas.drawText(entry.name, x: entry.x + 11, y: entry.y, .white)
         }
         // 10 m scale bar in the bottom-left corner.
         let bar = 10 * pixelsPerMeter

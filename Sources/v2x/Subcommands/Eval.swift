@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Scenario
 import V2XCore
 
 /// `v2x eval`: scores a detections file against ground truth (a GT file or a scenario)
@@ -11,8 +12,9 @@ struct Eval: AsyncParsableCommand {
         abstract: "Score detections: AP at BEV IoU 0.3/0.5/0.7 with range, class and visibility breakdowns.",
         discussion: """
             Ground truth comes from --gt (JSON Lines in the detections format, optionally with \
-            per-box ego_points/total_points, e.g. from `v2x export-gt`). The JSON output's keys \
-            are documented in docs/eval-json.md.
+            per-box ego_points/total_points, e.g. from `v2x export-gt`) or from --scenario (the \
+            cooperative ground truth: objects with at least one LiDAR return in any agent's \
+            sweep, seen from the ego). The JSON output's keys are documented in docs/eval-json.md.
             """
     )
 
@@ -20,7 +22,13 @@ struct Eval: AsyncParsableCommand {
     var pred: String
 
     @Option(help: "Ground truth, JSON Lines in the detections format.")
-    var gt: String
+    var gt: String?
+
+    @Option(help: "Scenario folder (OPV2V or DAIR-V2X-C) to take the cooperative ground truth from.")
+    var scenario: String?
+
+    @Option(help: "Ego agent for --scenario (default: the ego named in the detections, else the scenario's first vehicle).")
+    var ego: String?
 
     @Option(name: .customLong("protocol"), help: "Scoring rules: default (global sort, ±51.2 m) or opencood (per-frame order, x ±140 m, y ±40 m).")
     var evaluationProtocol: EvaluationProtocol = .default
@@ -47,6 +55,8 @@ struct Eval: AsyncParsableCommand {
     var sensorRateHz: Double = 10
 
     func validate() throws {
+        if (gt == nil) == (scenario == nil) { throw ValidationError("give exactly one of --gt and --scenario") }
+        if ego != nil && scenario == nil { throw ValidationError("--ego applies to --scenario only") }
         if json && markdown { throw ValidationError("choose one of --json and --markdown") }
         if !(sensorRateHz > 0 && sensorRateHz.isFinite) { throw ValidationError("--sensor-rate must be positive") }
     }
@@ -54,7 +64,16 @@ struct Eval: AsyncParsableCommand {
     func run() async throws {
         let predURL = URL(fileURLWithPath: pred)
         let predictions = try DetectionsFile.read(from: predURL)
-        let truth = try GroundTruthFile.read(from: URL(fileURLWithPath: gt))
+        let truth: [GroundTruthFrame]
+        if let gt {
+            truth = try GroundTruthFile.read(from: URL(fileURLWithPath: gt))
+        } else {
+            let source = try ScenarioLoader.open(URL(fileURLWithPath: scenario ?? ""))
+            let egos = Set(predictions.map(\.ego))
+            let egoID = try ego ?? (egos.count == 1 ? egos.first : nil) ?? GroundTruthExporter.defaultEgoID(of: source)
+            let bar = ProgressBar("ground truth", total: source.frameIDs.count)
+            truth = try GroundTruthExporter().frames(from: source, egoID: egoID) { done, _ in bar.update(done) }
+        }
         let options = EvaluationOptions(evaluationProtocol: evaluationProtocol, category: category, perFrame: perFrame)
         var report: EvaluationReport
         do {
