@@ -21,7 +21,7 @@ public enum GroundTruthFile {
     ///   JSON, a box with only one of the two visibility keys, negative counts or
     ///   `ego_points > total_points`, non-finite or non-positive box values.
     public static func read(from url: URL) throws -> [GroundTruthFrame] {
-        try JSONLines.read(Line.self, from: url).map { numbered in
+        try BoxesLineDecoder.read(from: url).map { numbered in
             let line = numbered.value
             for box in line.record.boxes {
                 if let problem = FrameBoxesValidation.problem(with: box, requireScore: false) {
@@ -51,8 +51,9 @@ public enum GroundTruthFile {
         try JSONLines.write(frames.map { Line(record: $0.record, visibility: $0.visibility) }, to: url)
     }
 
-    /// One line: a `FrameBoxes` whose boxes may carry visibility keys.
-    struct Line: Codable, Sendable {
+    /// One line to write: a `FrameBoxes` whose boxes may carry visibility keys (reading
+    /// goes through `BoxesLineDecoder`).
+    struct Line: Encodable, Sendable {
         var record: FrameBoxes
         var visibility: [BoxVisibility?]
 
@@ -62,17 +63,6 @@ public enum GroundTruthFile {
         }
 
         enum Keys: String, CodingKey { case scenario, frame, ego, boxes, timestamp = "timestamp_ns" }
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: Keys.self)
-            let boxes = try c.decode([Box].self, forKey: .boxes)
-            record = FrameBoxes(
-                scenario: try c.decode(String.self, forKey: .scenario), frame: try c.decode(String.self, forKey: .frame),
-                ego: try c.decode(String.self, forKey: .ego), timestamp: try c.decode(Timestamp.self, forKey: .timestamp),
-                boxes: boxes.map(\.box)
-            )
-            visibility = boxes.map(\.visibility)
-        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -85,28 +75,13 @@ public enum GroundTruthFile {
     }
 
     /// A box object: the `Box3D` keys plus the optional visibility keys.
-    struct Box: Codable, Sendable {
+    struct Box: Encodable, Sendable {
         var box: Box3D
         var visibility: BoxVisibility?
 
         init(box: Box3D, visibility: BoxVisibility?) {
             self.box = box
             self.visibility = visibility
-        }
-
-        init(from decoder: any Decoder) throws {
-            box = try Box3D(from: decoder)
-            let c = try decoder.container(keyedBy: BoxVisibility.CodingKeys.self)
-            let ego = try c.decodeIfPresent(Int.self, forKey: .egoPoints)
-            let total = try c.decodeIfPresent(Int.self, forKey: .totalPoints)
-            switch (ego, total) {
-            case let (e?, t?): visibility = BoxVisibility(egoPoints: e, totalPoints: t)
-            case (nil, nil): visibility = nil
-            default:
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath, debugDescription: "ego_points and total_points must come together"
-                ))
-            }
         }
 
         func encode(to encoder: any Encoder) throws {
