@@ -16,6 +16,7 @@ enum PCDBinaryCompressedCodec {
         guard bytes.count - start >= 8 else {
             throw V2XError(.truncatedFile, "binary_compressed payload has no size words (needs 8 bytes)", path: path)
         }
+        // Safe: the guard above leaves at least 8 bytes from `start`.
         let compressed = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let uncompressed = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self)))
         var blockStart = [Int](repeating: 0, count: header.fields.count)

@@ -149,6 +149,7 @@ public struct PCDHeader: Sendable, Equatable {
         while lineStart < limit {
             lineNumber += 1
             var lineEnd = lineStart
+            // Unchecked in release builds, safe: lineEnd < limit ≤ bytes.count.
             while lineEnd < limit && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
             let next = lineEnd + 1  // the payload starts here if this is the DATA line
             let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd]), as: UTF8.self)
@@ -213,7 +214,7 @@ public struct PCDHeader: Sendable, Equatable {
                 guard values.count == 1, let encoding = PCDEncoding(rawValue: values[0]) else {
                     throw fail("unknown DATA '\(values.joined(separator: " "))' (expected ascii, binary or binary_compressed)")
                 }
-                guard lineEnd < bytes.count else {
+                guard lineEnd < limit else {
                     // The DATA line is the last thing in the file and has no newline: an empty
                     // payload only works for an empty cloud, checked by the decoders.
                     return try assemble(next: bytes.count)

@@ -91,3 +91,19 @@ import V2XCore
         #expect(parsed.dataOffset == bytes.count - 4 * 30)
     }
 }
+
+@Suite struct PCDHeaderTextTests {
+    @Test func headerTextParsesBackToTheSameHeader() throws {
+        var header = try PCDHeader(
+            fields: ["x", "y", "z", "_", "label"], sizes: [4, 4, 8, 1, 2], types: [.float, .float, .float, .unsigned, .signed],
+            counts: [1, 1, 1, 3, 2], width: 640, height: 2,
+            viewpoint: .init(tx: 1.5, ty: -2, tz: 0.25, qw: 0.5, qx: 0.5, qy: -0.5, qz: 0.5), encoding: .binaryCompressed)
+        let text = Array(header.text.utf8)
+        header.dataOffset = text.count
+        #expect(try text.withUnsafeBytes { try PCDHeader.parse($0, path: "h.pcd") } == header)
+        #expect(header.points == 1_280 && header.pointStep == 23)
+        #expect(throws: V2XError.self) {
+            try PCDHeader(fields: ["x"], sizes: [2], types: [.float], counts: [1], width: 1, height: 1, encoding: .ascii)
+        }
+    }
+}
