@@ -21,14 +21,16 @@ import V2XCore
         #expect(d.frames == 2)
         #expect(d.agents.map(\.id) == ["650", "659", "-1"])
         #expect(d.agents.last?.kind == .roadsideUnit)
-        #expect(abs((d.frameIntervalSeconds ?? 0) - 0.1) < 1e-9)
+        #expect(abs((d.frameIntervalSeconds ?? 0) - 0.1) < 1e-6)
     }
 
     @Test func aTruncatedFileIsATypedError() throws {
         let bytes = try Data(contentsOf: fixture("pcd/pcl_rgb_binary.pcd"))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("v2x-trunc-\(UUID()).pcd")
         defer { try? FileManager.default.removeItem(at: url) }
-        try bytes.prefix(bytes.count - 5).write(to: url)
+        // Keep the header and half of the 4-point × 16-byte payload.
+        let headerEnd = try #require(bytes.range(of: Data("DATA binary\n".utf8))).upperBound
+        try bytes.prefix(headerEnd + 32).write(to: url)
         #expect(throws: V2XError.self) { try PointCloudDescription(pcdAt: url) }
     }
 }
