@@ -88,7 +88,7 @@ public struct RasterCanvas: Sendable, Equatable {
     /// points (each pixel once); wider lines fill the rectangle of that width around the
     /// segment.
     public mutating func drawLine(from a: SIMD2<Double>, to b: SIMD2<Double>, width lineWidth: Double = 1, _ color: RGBA) {
-        guard [a.x, a.y, b.x, b.y].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else { return }
+        guard [a.x, a.y, b.x, b.y].allSatisfy({ $0.isFinite && abs($0) < 1e15 }) else { return }
         if lineWidth > 1 {
             let d = b - a
             let length = (d.x * d.x + d.y * d.y).squareRoot()
@@ -97,8 +97,11 @@ public struct RasterCanvas: Sendable, Equatable {
             fillPolygon([a + n, b + n, b - n, a - n], color)
             return
         }
-        var x0 = Int(a.x.rounded(.down)), y0 = Int(a.y.rounded(.down))
-        let x1 = Int(b.x.rounded(.down)), y1 = Int(b.y.rounded(.down))
+        // Clip to one pixel around the canvas first (Liang–Barsky), so far-away segments
+        // cost nothing and the walk below stays short.
+        guard let (ca, cb) = clipped(a, b) else { return }
+        var x0 = Int(ca.x.rounded(.down)), y0 = Int(ca.y.rounded(.down))
+        let x1 = Int(cb.x.rounded(.down)), y1 = Int(cb.y.rounded(.down))
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
         let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var err = dx + dy
@@ -117,8 +120,9 @@ public struct RasterCanvas: Sendable, Equatable {
         guard points.count >= 3, points.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return }
         let ys = points.map(\.y)
         guard let minY = ys.min(), let maxY = ys.max() else { return }
-        let rowStart = max(0, Int((minY - 0.5).rounded(.up)))
-        let rowEnd = min(height - 1, Int((maxY - 0.5).rounded(.down)))
+        // Clamp before converting: coordinates may lie arbitrarily far off the canvas.
+        let rowStart = Int((Self.clamp(minY, height) - 0.5).rounded(.up)).clamped(0, height)
+        let rowEnd = Int((Self.clamp(maxY, height) - 0.5).rounded(.down)).clamped(-1, height - 1)
         guard rowStart <= rowEnd else { return }
         var crossings: [Double] = []
         for row in rowStart...rowEnd {
@@ -127,7 +131,9 @@ public struct RasterCanvas: Sendable, Equatable {
             var p = points[points.count - 1]
             for q in points {
                 if (p.y <= yc && yc < q.y) || (q.y <= yc && yc < p.y) {
-                    crossings.append(p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y))
+                    // Interpolation parameter first: stays finite for huge coordinates.
+                    let t = (yc - p.y) / (q.y - p.y)
+                    crossings.append(p.x + t * (q.x - p.x))
                 }
                 p = q
             }
@@ -135,8 +141,8 @@ public struct RasterCanvas: Sendable, Equatable {
             var k = 0
             while k + 1 < crossings.count {
                 // Pixels whose centre x + ½ lies in [left, right).
-                let first = max(0, Int((crossings[k] - 0.5).rounded(.up)))
-                let last = min(width - 1, Int((crossings[k + 1] - 0.5).rounded(.up)) - 1)
+                let first = max(0, Int((Self.clamp(crossings[k], width) - 0.5).rounded(.up)))
+                let last = min(width - 1, Int((Self.clamp(crossings[k + 1], width) - 0.5).rounded(.up)) - 1)
                 if first <= last { for x in first...last { blend(x: x, y: row, color) } }
                 k += 2
             }
@@ -149,6 +155,13 @@ public struct RasterCanvas: Sendable, Equatable {
         for i in points.indices {
             drawLine(from: points[i], to: points[(i + 1) % points.count], width: lineWidth, color)
         }
+    }
+
+    /// Text in `BitmapFont` with its top-left corner at the pixel holding `at` (for
+    /// positions computed in floating point; text anchored off the canvas is skipped).
+    public mutating func drawText(_ text: String, at p: SIMD2<Double>, scale: Int = 1, _ color: RGBA) {
+        guard p.x.isFinite, p.y.isFinite, abs(p.x) < 1e6, abs(p.y) < 1e6 else { return }
+        drawText(text, x: Int(p.x.rounded(.down)), y: Int(p.y.rounded(.down)), scale: scale, color)
     }
 
     /// Text in `BitmapFont` with its top-left corner at (x, y); `\n` starts a new line.
@@ -180,4 +193,33 @@ public struct RasterCanvas: Sendable, Equatable {
             }
         }
     }
+
+    /// The part of segment a→b inside `[-1, width + 1] × [-1, height + 1]`, or nil:
+    /// Liang–Barsky, `p(t) = a + t·(b − a)` kept for t in [t₀, t₁] ⊆ [0, 1].
+    private func clipped(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> (SIMD2<Double>, SIMD2<Double>)? {
+        let d = b - a
+        var t0 = 0.0, t1 = 1.0
+        let edges: [(Double, Double)] = [
+            (-d.x, a.x + 1), (d.x, Double(width) + 1 - a.x), (-d.y, a.y + 1), (d.y, Double(height) + 1 - a.y),
+        ]
+        for (p, q) in edges {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
+                if t0 > t1 { return nil }
+            }
+        }
+        return (a + d * t0, a + d * t1)
+    }
+
+    /// A coordinate limited to one pixel beyond the canvas (0…`size`), NaN-free.
+    private static func clamp(_ v: Double, _ size: Int) -> Double {
+        v.isNaN ? -1 : min(Double(size) + 1, max(-1, v))
+    }
+}
+
+private extension Int {
+    func clamped(_ lo: Int, _ hi: Int) -> Int { Swift.min(hi, Swift.max(lo, self)) }
 }

@@ -28,7 +28,7 @@ public struct BEVRenderer: Sendable {
         }
         let w = (view.maxY - view.minY) * pixelsPerMeter, h = (view.maxX - view.minX) * pixelsPerMeter
         guard w >= 1, h >= 1, w <= Double(RasterCanvas.maxSide), h <= Double(RasterCanvas.maxSide) else {
-            throw V2XError(.invalidArgument, "a \(Int(w))×\(Int(h)) pixel picture is outside 1…\(RasterCanvas.maxSide) a side")
+            throw V2XError(.invalidArgument, String(format: "a %.0f×%.0f pixel picture is outside 1…%d a side", w, h, RasterCanvas.maxSide))
         }
         self.view = view
         self.pixelsPerMeter = pixelsPerMeter
@@ -59,8 +59,7 @@ public struct BEVRenderer: Sendable {
         for box in scene.detections {
             drawBox(box, color: .detection, width: 1.5, on: &canvas)
             if let score = box.score {
-                let c = pixel(x: box.x, y: box.y)
-                canvas.drawText(String(format: "%.2f", score), x: Int(c.x) + 6, y: Int(c.y) - 3, .detection)
+                canvas.drawText(String(format: "%.2f", score), at: pixel(x: box.x, y: box.y) + SIMD2(6, -3), .detection)
             }
         }
         for (i, agent) in scene.agents.enumerated() {
@@ -92,8 +91,7 @@ public struct BEVRenderer: Sendable {
                 return pixel(x: radius * cos(a), y: radius * sin(a))
             }
             canvas.strokePolygon(ring, RGBA(90, 90, 110, 160))
-            let label = pixel(x: radius, y: 0)
-            canvas.drawText("\(Int(radius)) M", x: Int(label.x) + 3, y: Int(label.y) + 2, RGBA(120, 120, 140))
+            canvas.drawText("\(Int(radius)) M", at: pixel(x: radius, y: 0) + SIMD2(3, 2), RGBA(120, 120, 140))
         }
     }
 
@@ -115,9 +113,8 @@ public struct BEVRenderer: Sendable {
         let triangle = [at(size, 0), at(-size * 0.6, size * 0.6), at(-size * 0.6, -size * 0.6)]
         canvas.fillPolygon(triangle, color)
         canvas.strokePolygon(triangle, .black)
-        let label = pixel(x: t.x, y: t.y)
         let kind = agent.kind == .roadsideUnit ? " RSU" : ""
-        canvas.drawText("\(isEgo ? "EGO " : "")\(agent.id)\(kind)", x: Int(label.x) + 10, y: Int(label.y) + 6, color)
+        canvas.drawText("\(isEgo ? "EGO " : "")\(agent.id)\(kind)", at: pixel(x: t.x, y: t.y) + SIMD2(10, 6), color)
     }
 
     private func drawOverlay(title: String, agents: [BEVScene.Agent], on canvas: inout RasterCanvas) {

@@ -92,3 +92,28 @@ import V2XTestSupport
         #expect(try ContactSheet.downsample(pair, by: 2)[0, 0] == RGBA(128, 128, 128, 255))
     }
 }
+
+@Suite struct RasterCanvasRobustnessTests {
+    @Test func farAwayAndNonFiniteShapesAreClippedNotFatal() throws {
+        var c = try RasterCanvas(width: 16, height: 16, background: .black)
+        // A line from far off the canvas to its middle draws only the visible part.
+        c.drawLine(from: SIMD2(-1e12, 8.5), to: SIMD2(8.5, 8.5), .white)
+        #expect((0...8).allSatisfy { c[$0, 8] == .white } && c[9, 8] == .black)
+        c.drawLine(from: SIMD2(1e14, 1e14), to: SIMD2(2e14, 3e14), .white)
+        // A triangle with its base 10¹² px away and its apex at (0, 4): on row 0 (y = ½)
+        // its right edge is at x = 4 − ½ = 3.5, so pixels 0…2 fill and pixel 8 does not.
+        c.fillPolygon([SIMD2(-1e12, -1e12), SIMD2(1e12, -1e12), SIMD2(0, 4)], RGBA(0, 255, 0))
+        #expect(c[2, 0] == RGBA(0, 255, 0) && c[3, 0] == .black && c[0, 4] == .black)
+        // Beyond double precision, or NaN, nothing traps and the bottom stays untouched.
+        c.fillPolygon([SIMD2(-1e300, -1e300), SIMD2(1e300, -1e300), SIMD2(0, 4)], RGBA(0, 255, 0))
+        c.fillPolygon([SIMD2(.nan, 0), SIMD2(1, 1), SIMD2(0, 1)], RGBA(0, 0, 255))
+        c.drawText("X", at: SIMD2(1e20, 0), .white)
+        #expect(c[8, 15] == .black && c[15, 12] == .black)
+        // The renderer draws boxes and labels far away without trapping.
+        let r = try BEVRenderer(pixelsPerMeter: 2)
+        let far = Box3D(x: 1e18, y: -1e18, z: 0, l: 4, w: 2, h: 1.5, yaw: 0.3, score: 0.5)
+        let picture = try r.render(BEVScene(title: "FAR", agents: [], groundTruth: [far], detections: [far]))
+        #expect(picture.width == 205)
+        #expect(throws: V2XError.self) { try BEVRenderer(pixelsPerMeter: 1e300) }
+    }
+}
