@@ -23,7 +23,7 @@ struct Render: AsyncParsableCommand {
     @Option(help: "Ego agent (default: the scenario's first vehicle).")
     var ego: String?
 
-    @Option(help: "Detections to draw (JSON Lines); records of other egos are ignored.")
+    @Option(help: "Detections to draw (JSON Lines); records of other scenarios or egos are ignored.")
     var pred: String?
 
     @Option(help: "Frames: names or indices, comma-separated; a..b for an index range (default: all).")
@@ -55,8 +55,14 @@ struct Render: AsyncParsableCommand {
         let indices = try frames.map { try FrameSelection.parse($0, frameIDs: source.frameIDs) } ?? Array(source.frameIDs.indices)
         var detections: [String: [Box3D]] = [:]
         if let pred {
-            for record in try DetectionsFile.read(from: URL(fileURLWithPath: pred)) where record.ego == egoID {
+            let records = try DetectionsFile.read(from: URL(fileURLWithPath: pred))
+            for record in records where record.scenario == source.name && record.ego == egoID {
                 detections[record.frame] = record.boxes
+            }
+            if detections.isEmpty && !records.isEmpty {
+                FileHandle.standardError.write(Data(
+                    "warning: no detections record is for scenario \"\(source.name)\" and ego \"\(egoID)\"; drawing none\n".utf8
+                ))
             }
         }
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
