@@ -238,13 +238,21 @@ struct BoundingVolumeHierarchy: Sendable {
         }
 
         /// Entry distance into a node's bounds, or +∞ when the ray misses or enters beyond `limit`.
+        /// Written lane by lane: the generic SIMD `pointwiseMin`/`pointwiseMax` are not
+        /// inlined across the module boundary and cost a call each (seen in `perf`).
         @inline(__always)
         static func slab(_ node: Node, _ o: SIMD4<Float>, _ inv: SIMD4<Float>, _ limit: Float) -> Float {
             let t0 = (node.lower - o) * inv
             let t1 = (node.upper - o) * inv
-            let tmin = pointwiseMin(t0, t1), tmax = pointwiseMax(t0, t1)
-            let near = max(max(tmin.x, tmin.y), max(tmin.z, 0))
-            let far = min(min(tmax.x, tmax.y), min(tmax.z, limit))
+            let nx = t0.x < t1.x ? t0.x : t1.x, fx = t0.x < t1.x ? t1.x : t0.x
+            let ny = t0.y < t1.y ? t0.y : t1.y, fy = t0.y < t1.y ? t1.y : t0.y
+            let nz = t0.z < t1.z ? t0.z : t1.z, fz = t0.z < t1.z ? t1.z : t0.z
+            var near: Float = nx > ny ? nx : ny
+            if nz > near { near = nz }
+            if near < 0 { near = 0 }
+            var far: Float = fx < fy ? fx : fy
+            if fz < far { far = fz }
+            if limit < far { far = limit }
             return near <= far ? near : .infinity
         }
 
@@ -268,17 +276,21 @@ struct BoundingVolumeHierarchy: Sendable {
         @inline(__always)
         static func boxDistance(_ b: PackedBox, origin: SIMD3<Float>, direction: SIMD3<Float>) -> Float {
             let dx = origin.x - b.center.x, dy = origin.y - b.center.y
-            let lo = SIMD4(b.cosYaw * dx + b.sinYaw * dy, -b.sinYaw * dx + b.cosYaw * dy, origin.z - b.center.z, 0)
-            let ld = SIMD4(
-                b.cosYaw * direction.x + b.sinYaw * direction.y,
-                -b.sinYaw * direction.x + b.cosYaw * direction.y, direction.z, 1
-            )
-            let inv = 1 / ld
-            let t0 = (-b.half - lo) * inv
-            let t1 = (b.half - lo) * inv
-            let tmin = pointwiseMin(t0, t1), tmax = pointwiseMax(t0, t1)
-            let near = max(max(tmin.x, tmin.y), tmin.z)
-            let far = min(min(tmax.x, tmax.y), tmax.z)
+            let lx = b.cosYaw * dx + b.sinYaw * dy, ly = -b.sinYaw * dx + b.cosYaw * dy, lz = origin.z - b.center.z
+            let ix = 1 / (b.cosYaw * direction.x + b.sinYaw * direction.y)
+            let iy = 1 / (-b.sinYaw * direction.x + b.cosYaw * direction.y)
+            let iz = 1 / direction.z
+            let ax = (-b.half.x - lx) * ix, bx = (b.half.x - lx) * ix
+            let ay = (-b.half.y - ly) * iy, by = (b.half.y - ly) * iy
+            let az = (-b.half.z - lz) * iz, bz = (b.half.z - lz) * iz
+            var near: Float = ax < bx ? ax : bx
+            var far: Float = ax < bx ? bx : ax
+            let ny = ay < by ? ay : by, fy = ay < by ? by : ay
+            let nz = az < bz ? az : bz, fz = az < bz ? bz : az
+            if ny > near { near = ny }
+            if nz > near { near = nz }
+            if fy < far { far = fy }
+            if fz < far { far = fz }
             guard near <= far, far > 0 else { return .infinity }
             return near > 0 ? near : far
         }

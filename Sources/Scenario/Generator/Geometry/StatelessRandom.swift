@@ -40,6 +40,17 @@ struct StatelessRandom: Sendable {
         Double(bits(index) >> 11) * 0x1.0p-53
     }
 
+    /// An approximately standard normal value from the single stream value `index`: the
+    /// Irwin–Hall sum of four 16-bit uniforms, centred and scaled to unit variance
+    /// (`(Σuᵢ − 2)·√3`). Its tails stop at ±3.46σ, which suits sensor noise, and it needs
+    /// no logarithm or trigonometry (Box–Muller cost 15 % of a sweep in `perf`).
+    @inline(__always)
+    func approximateGaussian(_ index: UInt64) -> Float {
+        let b = bits(index)
+        let sum = Float(b & 0xFFFF) + Float((b >> 16) & 0xFFFF) + Float((b >> 32) & 0xFFFF) + Float(b >> 48)
+        return (sum * (1 / 65536) - 2) * 1.7320508
+    }
+
     /// A standard normal value from the stream values `index` and `index + 1` (Box–Muller).
     @inline(__always)
     func gaussian(_ index: UInt64) -> Double {

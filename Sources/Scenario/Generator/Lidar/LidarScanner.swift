@@ -6,7 +6,8 @@ import V2XCore
 ///
 /// Every ray is cast from the sensor origin along its beam direction rotated into the
 /// world; the nearest surface within the maximum range gives a return at
-/// `range + σ·n` with intensity `reflectivity · |cos(incidence)| + σᵢ·n'` (clamped to
+/// `range + σ·n` with intensity `reflectivity · |cos(incidence)| + σᵢ·n'` (n, n' approximately
+/// standard normal, see `StatelessRandom.approximateGaussian`; intensity clamped to
 /// [0, 1], the physical output range), unless the ray drops out. The whole sweep is taken
 /// at one instant: motion during the 0.1 s turn is ignored.
 ///
@@ -40,7 +41,7 @@ struct LidarScanner: Sendable {
         let row0 = SIMD3(rot[0], rot[1], rot[2]), row1 = SIMD3(rot[3], rot[4], rot[5]), row2 = SIMD3(rot[6], rot[7], rot[8])
         let origin = SIMD3(Float(sensorPose.translation.x), Float(sensorPose.translation.y), Float(sensorPose.translation.z))
         let minRange = Float(model.minRangeMeters), maxRange = Float(model.maxRangeMeters)
-        let rangeSigma = model.rangeNoiseSigmaMeters, intensitySigma = model.intensityNoiseSigma
+        let rangeSigma = Float(model.rangeNoiseSigmaMeters), intensitySigma = Float(model.intensityNoiseSigma)
         let dropout = model.dropoutProbability
 
         var ranges = [Float](repeating: 0, count: rayCount)
@@ -58,13 +59,11 @@ struct LidarScanner: Sendable {
                                 let d = directionsView.base[k]
                                 let world = SIMD3((row0 * d).sum(), (row1 * d).sum(), (row2 * d).sum())
                                 guard let hit = context.cast(origin: origin, direction: world, maxDistance: maxRange, ignoringOwner: ignoringOwner) else { continue }
-                                let key = UInt64(k) &* 6
+                                let key = UInt64(k) &* 3
                                 if dropout > 0 && noise.uniform(key) < dropout { continue }
-                                var range = hit.distance
-                                if rangeSigma > 0 { range += Float(rangeSigma * noise.gaussian(key &+ 1)) }
+                                let range = hit.distance + rangeSigma * noise.approximateGaussian(key &+ 1)
                                 guard range >= minRange, range <= maxRange else { continue }
-                                var intensity = hit.reflectivity * hit.cosIncidence
-                                if intensitySigma > 0 { intensity += Float(intensitySigma * noise.gaussian(key &+ 3)) }
+                                let intensity = hit.reflectivity * hit.cosIncidence + intensitySigma * noise.approximateGaussian(key &+ 2)
                                 // Each block writes only its own ray indices, so writes never overlap.
                                 out.ranges[k] = range
                                 out.intensities[k] = min(1, max(0, intensity))
@@ -74,13 +73,15 @@ struct LidarScanner: Sendable {
                 }
             }
         }
-        var cloud = PointCloud()
-        cloud.reserveCapacity(rayCount / 2)
+        let hits = ranges.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        var xs = [Float](), ys = [Float](), zs = [Float](), values = [Float]()
+        xs.reserveCapacity(hits); ys.reserveCapacity(hits); zs.reserveCapacity(hits); values.reserveCapacity(hits)
         for k in 0..<rayCount where ranges[k] > 0 {
             let p = directions[k] * ranges[k]
-            cloud.append(x: p.x, y: p.y, z: p.z, intensity: intensities[k])
+            xs.append(p.x); ys.append(p.y); zs.append(p.z); values.append(intensities[k])
         }
-        return cloud
+        // Four arrays of equal length by construction, so the shape check cannot fail.
+        return (try? PointCloud(x: xs, y: ys, z: zs, intensity: values)) ?? PointCloud()
     }
 }
 
