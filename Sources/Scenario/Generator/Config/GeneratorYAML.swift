@@ -35,6 +35,12 @@ enum GeneratorYAML {
         } catch let DecodingError.valueNotFound(_, context) {
             throw V2XError(.malformedData, "missing value at '\(Self.keyPath(context.codingPath))'", path: path)
         } catch let DecodingError.dataCorrupted(context) {
+            // Yams reports errors thrown by our own `init(from:)` (range checks, unknown
+            // keys) as corrupted data wrapping the original error: pass that one on.
+            if var inner = context.underlyingError as? V2XError {
+                inner.path = path
+                throw inner
+            }
             throw V2XError(.malformedData, "bad value at '\(Self.keyPath(context.codingPath))': \(context.debugDescription)", path: path)
         } catch {
             throw V2XError(.malformedData, "not valid YAML: \(error)", path: path)
