@@ -6,7 +6,7 @@ import V2XCore
 ///
 /// Every ray is cast from the sensor origin along its beam direction rotated into the
 /// world; the nearest surface within the maximum range gives a return at
-/// `range + σ·n` with intensity `reflectivity · |cos(incidence)| + σᵢ·n'` (n, n' approximately
+/// `range + σ·n` with intensity `reflectivity · (f + (1 − f)·|cos(incidence)|) + σᵢ·n'` (n, n' approximately
 /// standard normal, see `StatelessRandom.approximateGaussian`; intensity clamped to
 /// [0, 1], the physical output range), unless the ray drops out. The whole sweep is taken
 /// at one instant: motion during the 0.1 s turn is ignored.
@@ -23,6 +23,11 @@ struct LidarScanner: Sendable {
         self.model = model
         directions = model.sensorDirections()
     }
+
+    /// Share `f` of the return that does not fall off with incidence. Real sensors report
+    /// a range-compensated reflectance that drops much less at grazing angles than a pure
+    /// Lambertian `cos` (road paint stays visible far out), so a quarter is kept flat.
+    static let diffuseFloor: Float = 0.25
 
     /// Azimuth blocks per sweep handed to `concurrentPerform` (more blocks than cores,
     /// so uneven blocks — open sky versus dense streets — balance out).
@@ -63,7 +68,7 @@ struct LidarScanner: Sendable {
                                 if dropout > 0 && noise.uniform(key) < dropout { continue }
                                 let range = hit.distance + rangeSigma * noise.approximateGaussian(key &+ 1)
                                 guard range >= minRange, range <= maxRange else { continue }
-                                let intensity = hit.reflectivity * hit.cosIncidence + intensitySigma * noise.approximateGaussian(key &+ 2)
+                                let intensity = hit.reflectivity * (Self.diffuseFloor + (1 - Self.diffuseFloor) * hit.cosIncidence) + intensitySigma * noise.approximateGaussian(key &+ 2)
                                 // Each block writes only its own ray indices, so writes never overlap.
                                 out.ranges[k] = range
                                 out.intensities[k] = min(1, max(0, intensity))

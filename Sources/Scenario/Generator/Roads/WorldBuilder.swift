@@ -16,8 +16,8 @@ struct WorldBuilder {
     static let firstParkedID = 101
 
     /// Reflectivities of ground materials.
-    static let asphalt: Float = 0.09
-    static let paint: Float = 0.6
+    static let asphalt: Float = 0.12
+    static let paint: Float = 0.65
     static let concrete: Float = 0.3
     static let grass: Float = 0.2
 
