@@ -135,17 +135,19 @@ public struct GeneratedScenario: ScenarioSource {
     }
 
     /// The true LiDAR pose of every agent at frame `index` and the owner id it ignores.
-    func sensorPoses(at index: Int) -> [(pose: Pose, owner: Int32)] {
+    func sensorPoses(at index: Int) throws -> [(pose: Pose, owner: Int32)] {
         let vehicles = Dictionary(uniqueKeysWithValues: history[index].map { ($0.id, $0) })
         var rsuIndex = 0
         var vehicleIndex = 0
-        return agents.map { agent in
+        return try agents.map { agent in
             switch agent.kind {
             case .vehicle:
                 let id = agentVehicleIDs[vehicleIndex]
                 vehicleIndex += 1
-                // Present in every frame by AgentSelection's contract.
-                let v = vehicles[id]!
+                // AgentSelection only picks vehicles present in every frame.
+                guard let v = vehicles[id] else {
+                    throw V2XError(.notFound, "connected vehicle \(id) is missing from frame \(frameIDs[index]) of \(name)")
+                }
                 let forward = agent.rig.mountForwardMeters
                 return (Pose(x: v.position.x + cos(v.yaw) * forward, y: v.position.y + sin(v.yaw) * forward,
                              z: v.blueprint.height + agent.rig.mountHeightMeters, yaw: v.yaw), Int32(id))
@@ -166,7 +168,7 @@ public struct GeneratedScenario: ScenarioSource {
         let tick = Int64(Self.warmUpTicks + Self.ticksPerFrame * index)
         let trueTime = tick * 50_000_000
         var agentFrames: [AgentFrame] = []
-        for (a, (pose, owner)) in sensorPoses(at: index).enumerated() {
+        for (a, (pose, owner)) in try sensorPoses(at: index).enumerated() {
             let agent = agents[a]
             guard let scanner = scanners[agent.lidar.name] else {
                 throw V2XError(.notFound, "no scanner for LiDAR \(agent.lidar.name)")

@@ -82,8 +82,7 @@ struct WorldBuilder {
         let sites = roadsideSites(network: network)
         let focus: SIMD2<Double> = network.junctions.min { simd2Length($0) < simd2Length($1) } ?? .zero
         return WorldMap(
-            network: network, scenery: scenery, parkedVehicles: parked, roadsideSites: sites, ground: ground,
-            lowerBound: lower, upperBound: upper, focus: focus
+            network: network, scenery: scenery, parkedVehicles: parked, roadsideSites: sites, ground: ground, focus: focus
         )
     }
 

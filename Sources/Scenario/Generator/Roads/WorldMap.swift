@@ -25,9 +25,6 @@ struct WorldMap: Sendable {
     /// Candidate roadside-unit sites, best first.
     let roadsideSites: [RoadsideSite]
     let ground: GroundMaterialMap
-    /// World extent (the network's nodes), metres.
-    let lowerBound: SIMD2<Double>
-    let upperBound: SIMD2<Double>
     /// Where the connected agents should gather (the busiest junction, or the highway's middle).
     let focus: SIMD2<Double>
 }
