@@ -93,4 +93,20 @@ struct GeneratedScenarioTests {
         }
         #expect(offsets.count == frame.agents.count)
     }
+
+    @Test("cooperation matters: collaborators see vehicles the ego cannot, and the ego sees most near ones")
+    func cooperationMatters() throws {
+        let preset = try GeneratorFixtures.preset("intersection")
+        let scenario = try GeneratedScenario(preset: preset, sensors: GeneratorFixtures.smallCatalog(dropout: 0), seed: 13, frameCount: 1)
+        let frame = try scenario.frame(at: 0)
+        let ego = try #require(frame.agents.first { $0.kind == .vehicle })
+        let entries = try CooperativeGroundTruth().entries(for: frame, egoID: ego.agentID)
+        let onlyOthers = entries.filter { $0.egoPoints == 0 }
+        let seenByEgo = entries.filter { $0.egoPoints > 0 }
+        #expect(!onlyOthers.isEmpty, "no vehicle is hidden from the ego and seen by a collaborator")
+        #expect(seenByEgo.count >= 3)
+        // Hidden vehicles are a minority of the close ones (the scene is not all walls).
+        let near = entries.filter { ($0.box.x * $0.box.x + $0.box.y * $0.box.y).squareRoot() < 25 }
+        #expect(near.filter { $0.egoPoints > 0 }.count * 2 >= near.count)
+    }
 }
