@@ -92,3 +92,25 @@ struct ScenarioExportTests {
         #expect(throws: V2XError.self) { try ScenarioExporter().write(generated, to: folder) }
     }
 }
+
+@Suite("Generated scenario manifest")
+struct ScenarioManifestTests {
+    @Test("the manifest reads back equal, and every float keeps a decimal point (YAML 1.1 readers)")
+    func roundTrip() throws {
+        var preset = try GeneratorFixtures.preset("intersection")
+        preset.description = "it's a 'quoted' description: with colons"
+        preset.noise = try .init(positionSigmaMeters: 0.00005, headingSigmaDegrees: 2, clockOffsetMaxMilliseconds: 1e20.squareRoot() / 1e7)
+        let scenario = try GeneratedScenario(preset: preset, sensors: GeneratorFixtures.smallCatalog(), seed: 77, frameCount: 2)
+        let manifest = ScenarioManifest(scenario, encoding: .binaryCompressed)
+        let text = manifest.yamlText()
+        let back = try GeneratorYAML.decode(ScenarioManifest.self, text: text, path: "scenario.yaml")
+        #expect(back == manifest)
+        #expect(back.describesSameData(as: manifest))
+        #expect(text.contains("position_sigma_m: 5.0e-05"))
+        #expect(ScenarioManifest.yamlFloat(2) == "2.0")
+        #expect(ScenarioManifest.yamlFloat(1e21) == "1.0e+21")
+        var other = manifest
+        other.seed = 78
+        #expect(!other.describesSameData(as: manifest))
+    }
+}

@@ -43,7 +43,7 @@ public struct ScenarioExporter: Sendable {
                 try Self.writeConcurrently(frame, with: writer)
                 progress(index + 1)
             }
-            let manifest = try ScenarioManifest(scenario, encoding: encoding).yamlText()
+            let manifest = ScenarioManifest(scenario, encoding: encoding).yamlText()
             let manifestURL = staging.appendingPathComponent(ScenarioManifest.fileName)
             do { try manifest.write(to: manifestURL, atomically: true, encoding: .utf8) } catch {
                 throw V2XError(.ioFailure, "cannot write: \(error.localizedDescription)", path: manifestURL.path)
