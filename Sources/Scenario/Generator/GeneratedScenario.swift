@@ -73,6 +73,9 @@ public struct GeneratedScenario: ScenarioSource {
         for rigName in preset.agents.rsuRigs { rsuRigs.append(try sensors.resolve(rig: rigName, for: .roadsideUnit)) }
 
         world = WorldBuilder(preset: preset, seed: seed).build()
+        guard world.parkedVehicles.count == preset.scenery.parkedVehicles else {
+            throw V2XError(.invalidArgument, "preset \(preset.name) asks for \(preset.scenery.parkedVehicles) parked vehicles, but its roads have room for \(world.parkedVehicles.count)")
+        }
         guard world.roadsideSites.count >= rsuRigs.count else {
             throw V2XError(.invalidArgument, "preset \(preset.name) has room for \(world.roadsideSites.count) roadside units, \(rsuRigs.count) requested")
         }

@@ -93,6 +93,15 @@ struct GeneratorConfigTests {
         try expectRejected("name: r\nkind: boat\nlidar: hdl32\nmount_height_m: 0.5\n", code: .malformedData, containing: "kind", load: SensorRig.load)
     }
 
+    @Test("more parked vehicles than the kerbs hold is refused, not quietly reduced")
+    func tooManyParkedVehicles() throws {
+        var preset = try GeneratorFixtures.preset("suburban-t-junction")
+        preset.scenery.parkedVehicles = 200
+        #expect(throws: V2XError.self) {
+            _ = try GeneratedScenario(preset: preset, sensors: GeneratorFixtures.smallCatalog(), seed: 1, frameCount: 1)
+        }
+    }
+
     @Test("a rig listed for the wrong agent kind is refused")
     func rigKindMismatch() throws {
         var preset = try GeneratorFixtures.preset("intersection")
