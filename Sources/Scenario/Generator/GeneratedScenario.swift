@@ -55,10 +55,12 @@ public struct GeneratedScenario: ScenarioSource {
     ///   - seed: any value; equal seeds give identical scenarios.
     ///   - frameCount: number of 10 Hz frames, 1…10 000.
     ///   - name: scenario name (default `<preset>_s<seed>`).
-    /// - Throws: `V2XError.invalidArgument` for a bad frame count or when the traffic
+    /// - Throws: `V2XError.invalidArgument` for a preset value out of range, a bad frame count, or when the traffic
     ///   offers no suitable group of connected vehicles; `.notFound` for a rig or model
     ///   missing from `sensors`.
     public init(preset: ScenarioPreset, sensors: SensorCatalog, seed: UInt64, frameCount: Int, name: String? = nil) throws {
+        // The preset's fields are public and mutable, so check them again here.
+        try preset.validate()
         guard (1...10_000).contains(frameCount) else {
             throw V2XError(.invalidArgument, "frame count must be in 1…10000, got \(frameCount)")
         }

@@ -102,6 +102,15 @@ struct GeneratorConfigTests {
         }
     }
 
+    @Test("a preset changed in code is checked again by the generator")
+    func presetRevalidated() throws {
+        var preset = try GeneratorFixtures.preset("intersection")
+        preset.traffic.signalCycleSeconds = -5
+        #expect(throws: V2XError.self) {
+            _ = try GeneratedScenario(preset: preset, sensors: GeneratorFixtures.smallCatalog(), seed: 1, frameCount: 1)
+        }
+    }
+
     @Test("a rig listed for the wrong agent kind is refused")
     func rigKindMismatch() throws {
         var preset = try GeneratorFixtures.preset("intersection")
