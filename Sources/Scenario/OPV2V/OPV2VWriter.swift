@@ -16,12 +16,16 @@ public struct OPV2VWriter: Sendable {
     public let scenarioDirectory: URL
     /// How point clouds are stored.
     public let encoding: PCDEncoding
+    /// Which fields each PCD holds: `x y z intensity`, or OPV2V's own Open3D packed `rgb`.
+    public let layout: PCDWriteLayout
 
     /// Creates the scenario folder (and its parents) when needed.
     /// - Throws: `V2XError.ioFailure` when the folder cannot be created.
-    public init(scenarioDirectory: URL, encoding: PCDEncoding = .binaryCompressed) throws {
+    public init(scenarioDirectory: URL, encoding: PCDEncoding = .binaryCompressed,
+                layout: PCDWriteLayout = .xyzIntensity) throws {
         self.scenarioDirectory = scenarioDirectory
         self.encoding = encoding
+        self.layout = layout
         try Self.createDirectory(scenarioDirectory)
     }
 
@@ -43,7 +47,7 @@ public struct OPV2VWriter: Sendable {
             try Self.createDirectory(folder)
             try PCDFile.write(
                 try CARLAConvention.mirrored(agent.points),
-                to: folder.appendingPathComponent(frame.frameID + ".pcd"), encoding: encoding
+                to: folder.appendingPathComponent(frame.frameID + ".pcd"), encoding: encoding, layout: layout
             )
             let metadata = OPV2VFrameMetadata(
                 lidarPose: agent.lidarPose, reportedLidarPose: agent.reportedLidarPose,

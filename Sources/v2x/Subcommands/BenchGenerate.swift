@@ -30,7 +30,7 @@ struct BenchGenerate: AsyncParsableCommand {
     var root: String?
 
     func run() async throws {
-        let projectRoot = root.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Generate.findProjectRoot()
+        let projectRoot = root.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ProjectPaths.root
         var preset = try ScenarioPreset.load(named: "intersection", projectRoot: projectRoot)
         preset.agents.vehicleRigs = Array(repeating: "roof-hdl64", count: agents)
         preset.agents.rsuRigs = []

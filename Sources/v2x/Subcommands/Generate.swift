@@ -35,6 +35,10 @@ struct Generate: AsyncParsableCommand {
             transform: Generate.parseEncoding)
     var encoding: PCDEncoding = .binaryCompressed
 
+    @Option(help: "Point cloud fields: \(PCDWriteLayout.allCases.map(\.rawValue).joined(separator: ", ")) (open3DPackedRGB with --encoding ascii is OPV2V's own form).",
+            transform: Generate.parseLayout)
+    var layout: PCDWriteLayout = .xyzIntensity
+
     @Flag(help: "Replace an existing scenario folder (--preset only).")
     var overwrite = false
 
@@ -55,13 +59,16 @@ struct Generate: AsyncParsableCommand {
             throw ValidationError("give either --preset (with --seed) or --splits")
         }
         if preset != nil && seed == nil { throw ValidationError("--preset needs --seed") }
+        if splits != nil && layout != .xyzIntensity {
+            throw ValidationError("--layout applies to --preset only")
+        }
         if splits != nil && (seed != nil || positionSigmaM != nil || headingSigmaDeg != nil || clockOffsetMaxMs != nil || overwrite) {
             throw ValidationError("--seed, --overwrite and the noise overrides apply to --preset only; splits.yaml fixes each scenario")
         }
     }
 
     func run() async throws {
-        let projectRoot = root.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Self.findProjectRoot()
+        let projectRoot = root.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ProjectPaths.root
         let outURL = URL(fileURLWithPath: out, isDirectory: true)
         if let splits {
             let plan = try ScenarioSplits.load(from: URL(fileURLWithPath: splits))
@@ -86,7 +93,7 @@ struct Generate: AsyncParsableCommand {
         let start = Date()
         let scenario = try GeneratedScenario(preset: recipe, sensors: sensors, seed: seed, frameCount: frames)
         let bar = ProgressBar("generate", total: frames)
-        try ScenarioExporter(encoding: encoding).write(scenario, to: outURL, overwrite: overwrite) { bar.update($0) }
+        try ScenarioExporter(encoding: encoding, layout: layout).write(scenario, to: outURL, overwrite: overwrite) { bar.update($0) }
         let agents = scenario.agents.map { "\($0.id) (\($0.kind.rawValue), \($0.lidar.name))" }.joined(separator: ", ")
         print("wrote \(scenario.name): \(frames) frames, agents \(agents) to \(outURL.path) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
@@ -98,17 +105,10 @@ struct Generate: AsyncParsableCommand {
         return value
     }
 
-    /// `$V2X_ROOT`, else the nearest folder upwards from the working directory that holds
-    /// `scenarios/presets`, else the working directory.
-    static func findProjectRoot() -> URL {
-        if let explicit = ProcessInfo.processInfo.environment["V2X_ROOT"], !explicit.isEmpty {
-            return URL(fileURLWithPath: explicit, isDirectory: true)
+    static func parseLayout(_ text: String) throws -> PCDWriteLayout {
+        guard let value = PCDWriteLayout(rawValue: text) else {
+            throw ValidationError("unknown layout '\(text)'; choose one of \(PCDWriteLayout.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("scenarios/presets").path) { return dir }
-            dir.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        return value
     }
 }

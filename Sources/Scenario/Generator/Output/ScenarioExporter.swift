@@ -12,9 +12,11 @@ import V2XCore
 /// every core); the agents' files of one frame are written concurrently.
 public struct ScenarioExporter: Sendable {
     public let encoding: PCDEncoding
+    public let layout: PCDWriteLayout
 
-    public init(encoding: PCDEncoding = .binaryCompressed) {
+    public init(encoding: PCDEncoding = .binaryCompressed, layout: PCDWriteLayout = .xyzIntensity) {
         self.encoding = encoding
+        self.layout = layout
     }
 
     /// Writes the scenario into `directory`.
@@ -37,13 +39,13 @@ public struct ScenarioExporter: Sendable {
             throw V2XError(.ioFailure, "cannot create folder: \(error.localizedDescription)", path: staging.path)
         }
         do {
-            let writer = try OPV2VWriter(scenarioDirectory: staging, encoding: encoding)
+            let writer = try OPV2VWriter(scenarioDirectory: staging, encoding: encoding, layout: layout)
             for index in scenario.frameIDs.indices {
                 let frame = try scenario.frame(at: index)
                 try Self.writeConcurrently(frame, with: writer)
                 progress(index + 1)
             }
-            let manifest = ScenarioManifest(scenario, encoding: encoding).yamlText()
+            let manifest = ScenarioManifest(scenario, encoding: encoding, layout: layout).yamlText()
             let manifestURL = staging.appendingPathComponent(ScenarioManifest.fileName)
             do { try manifest.write(to: manifestURL, atomically: true, encoding: .utf8) } catch {
                 throw V2XError(.ioFailure, "cannot write: \(error.localizedDescription)", path: manifestURL.path)

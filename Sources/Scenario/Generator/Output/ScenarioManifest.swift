@@ -48,6 +48,8 @@ public struct ScenarioManifest: Sendable, Equatable, Codable {
     public var frameStepTicks: Int
     public var tickSeconds: Double
     public var pointCloudEncoding: String
+    /// `PCDWriteLayout` of the files: `xyzIntensity`, or `open3DPackedRGB` (OPV2V's own form).
+    public var pointCloudLayout: String
     /// Frame convention of the files (`carla` left-handed, as OPV2V).
     public var coordinateConvention: String
     /// Whether motion during a sweep is simulated (it is not: each sweep is one instant).
@@ -66,13 +68,14 @@ public struct ScenarioManifest: Sendable, Equatable, Codable {
         case frameStepTicks = "frame_step_ticks"
         case tickSeconds = "tick_seconds"
         case pointCloudEncoding = "point_cloud_encoding"
+        case pointCloudLayout = "point_cloud_layout"
         case coordinateConvention = "coordinate_convention"
         case motionWithinSweep = "motion_within_sweep"
         case agents, sensors, noise
     }
 
-    /// The manifest of a generated scenario written with `encoding`.
-    public init(_ scenario: GeneratedScenario, encoding: PCDEncoding) {
+    /// The manifest of a generated scenario written with `encoding` and `layout`.
+    public init(_ scenario: GeneratedScenario, encoding: PCDEncoding, layout: PCDWriteLayout = .xyzIntensity) {
         generator = "v2x generate"
         generatorVersion = GeneratedScenario.version
         name = scenario.name
@@ -84,6 +87,7 @@ public struct ScenarioManifest: Sendable, Equatable, Codable {
         frameStepTicks = GeneratedScenario.ticksPerFrame
         tickSeconds = 0.05
         pointCloudEncoding = encoding.rawValue
+        pointCloudLayout = layout.rawValue
         coordinateConvention = "carla"
         motionWithinSweep = "ignored"
         agents = scenario.agents.map {
@@ -107,7 +111,7 @@ public struct ScenarioManifest: Sendable, Equatable, Codable {
     public func describesSameData(as other: ScenarioManifest) -> Bool {
         generatorVersion == other.generatorVersion && preset == other.preset && seed == other.seed
             && frames == other.frames && agents == other.agents && sensors == other.sensors && noise == other.noise
-            && pointCloudEncoding == other.pointCloudEncoding
+            && pointCloudEncoding == other.pointCloudEncoding && pointCloudLayout == other.pointCloudLayout
     }
 
     /// The YAML text. Written by hand rather than with Yams' encoder, whose floats
@@ -129,6 +133,7 @@ public struct ScenarioManifest: Sendable, Equatable, Codable {
             "frame_step_ticks: \(frameStepTicks)",
             "tick_seconds: \(n(tickSeconds))",
             "point_cloud_encoding: \(q(pointCloudEncoding))",
+            "point_cloud_layout: \(q(pointCloudLayout))",
             "coordinate_convention: \(q(coordinateConvention))",
             "motion_within_sweep: \(q(motionWithinSweep))",
             "agents:",
