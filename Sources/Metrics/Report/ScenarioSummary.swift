@@ -16,13 +16,13 @@ public struct ScenarioSummary: Sendable, Equatable {
 
     public init() {}
 
-    /// Adds one frame's ground-truth entries.
-    public mutating func add(_ frame: ScenarioFrame, entries: [CooperativeGroundTruth.Entry]) {
+    /// Adds one frame and its ground truth (with visibility) from the ego's point of view.
+    public mutating func add(_ frame: ScenarioFrame, groundTruth: GroundTruthFrame) {
         frames += 1
         agentsPerFrame.append(frame.agents.count)
         pointsPerSweep += frame.agents.map(\.points.count)
-        cooperativeObjects.append(entries.count)
-        egoVisibleObjects.append(entries.filter { $0.egoPoints > 0 }.count)
+        cooperativeObjects.append(groundTruth.record.boxes.count)
+        egoVisibleObjects.append(groundTruth.visibility.filter { $0?.isEgoVisible == true }.count)
     }
 
     /// Mean of a list of counts (0 for none).

@@ -64,16 +64,6 @@ public struct CooperativeGroundTruth: Sendable {
         }
     }
 
-    /// The ground-truth record for one ego frame, in the detections file format.
-    public func record(for frame: ScenarioFrame, egoID: String, scenario: String) throws -> FrameBoxes {
-        let ego = frame.agents.first { $0.agentID == egoID }
-        return FrameBoxes(
-            scenario: scenario, frame: frame.frameID, ego: egoID,
-            timestamp: ego?.timestamp ?? Timestamp(nanoseconds: 0),
-            boxes: try entries(for: frame, egoID: egoID).map(\.box)
-        )
-    }
-
     /// Whether a box (in the ego LiDAR frame) is the ego's own vehicle: its footprint
     /// holds the sensor origin.
     static func carriesSensor(_ box: Box3D) -> Bool {

@@ -40,20 +40,20 @@ struct Replay: AsyncParsableCommand {
         let outDirectory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
 
-        let egoID = try ego ?? Self.defaultEgo(of: source)
-        let groundTruth = CooperativeGroundTruth()
+        let egoID = try ego ?? GroundTruthExporter.defaultEgoID(of: source)
+        let exporter = GroundTruthExporter()
         var summary = ScenarioSummary()
-        var records: [FrameBoxes] = []
+        var groundTruth: [GroundTruthFrame] = []
         let progress = ProgressBar("replay", total: source.frameIDs.count)
         for index in source.frameIDs.indices {
             let frame = try source.frame(at: index)
             guard frame.agents.contains(where: { $0.agentID == egoID }) else { continue }
-            let entries = try groundTruth.entries(for: frame, egoID: egoID)
-            summary.add(frame, entries: entries)
-            records.append(try groundTruth.record(for: frame, egoID: egoID, scenario: source.name))
+            let truth = try exporter.frame(frame, egoID: egoID, scenario: source.name)
+            summary.add(frame, groundTruth: truth)
+            groundTruth.append(truth)
             progress.update(index + 1)
         }
-        try FrameBoxesFile.write(records, to: outDirectory.appendingPathComponent("ground-truth.jsonl"))
+        try GroundTruthFile.write(groundTruth, to: outDirectory.appendingPathComponent("ground-truth.jsonl"))
         try summary.writeJSON(to: outDirectory.appendingPathComponent("summary.json"), scenario: source.name, ego: egoID)
 
         print("scenario \(source.name) (\(url.path)), ego \(egoID)")
@@ -72,18 +72,6 @@ struct Replay: AsyncParsableCommand {
             }
             bar?.update(done)
         }
-    }
-
-    /// The first vehicle agent in dataset order (roadside units are never ego).
-    static func defaultEgo(of source: any ScenarioSource) throws -> String {
-        guard !source.frameIDs.isEmpty else {
-            throw V2XError(.notFound, "scenario \(source.name) has no frames")
-        }
-        let first = try source.frame(at: 0)
-        guard let ego = first.agents.first(where: { $0.kind == .vehicle }) else {
-            throw V2XError(.notFound, "scenario \(source.name) has no vehicle agent to act as ego")
-        }
-        return ego.agentID
     }
 }
 
