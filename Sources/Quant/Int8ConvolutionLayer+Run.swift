@@ -18,6 +18,24 @@ extension Int8ConvolutionLayer {
         outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
         reshapeInputTo shape: (height: Int, width: Int)? = nil
     ) throws -> (height: Int, width: Int, values: [Element]) {
+        let view = shape ?? (input.height, input.width)
+        let (outHeight, outWidth) = try outputSize(height: view.height, width: view.width)
+        let values = try [Element](unsafeUninitializedCapacity: outHeight * outWidth * outputChannels) { buffer, initialized in
+            try run(
+                input, into: buffer, kind: kind, multipliers: multipliers, outputZeroPoint: outputZeroPoint,
+                relu: relu, isa: isa, threads: threads, reshapeInputTo: shape)
+            initialized = buffer.count
+        }
+        return (outHeight, outWidth, values)
+    }
+
+    /// As ``run(_:element:kind:multipliers:outputZeroPoint:relu:isa:threads:reshapeInputTo:)``,
+    /// writing into `output`, which must hold exactly `Ho · Wo · Cout` elements.
+    func run<Element: BitwiseCopyable>(
+        _ input: QuantizedTensor, into output: UnsafeMutableBufferPointer<Element>, kind: Int32, multipliers: [Float],
+        outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
+        reshapeInputTo shape: (height: Int, width: Int)? = nil
+    ) throws {
         guard input.channels == inputChannels else {
             throw V2XError(.shapeMismatch, "layer expects \(inputChannels) input channels, tensor has \(input.channels)")
         }
@@ -41,6 +59,9 @@ extension Int8ConvolutionLayer {
             throw V2XError(.invalidArgument, "tensor \(inHeight)×\(inWidth) is too large for the kernels")
         }
         let pixels = outHeight * outWidth
+        guard output.count == pixels * outputChannels else {
+            throw V2XError(.shapeMismatch, "output buffer holds \(output.count) elements, the layer writes \(pixels * outputChannels)")
+        }
         let chunks = Swift.max(1, Swift.min(threads == 1 ? 1 : 4 * threads, pixels / Self.minimumPixelsPerChunk))
 
         var params = v2x_conv_params()
@@ -57,35 +78,31 @@ extension Int8ConvolutionLayer {
         let statuses = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunks)
         statuses.initialize(repeating: Int32(V2X_STATUS_OK))
         defer { statuses.deallocate() }
-        let values = try [Element](unsafeUninitializedCapacity: pixels * outputChannels) { buffer, initialized in
-            input.values.withUnsafeBufferPointer { x in
-                packedWeights.withUnsafeBufferPointer { w in
-                    effectiveBias.withUnsafeBufferPointer { bias in
-                        multipliers.withUnsafeBufferPointer { m in
-                            paddingRow.withUnsafeBufferPointer { pad in
-                                params.bias = bias.baseAddress
-                                params.multiplier = m.baseAddress
-                                params.padding_row = pad.baseAddress
-                                let call = ChunkedCall(
-                                    params: params, input: x.baseAddress, weights: w.baseAddress,
-                                    output: UnsafeMutableRawPointer(buffer.baseAddress), statuses: statuses.baseAddress,
-                                    pixels: pixels, chunks: chunks)
-                                // The counts were checked above: input is Cin·H·W codes, the output
-                                // buffer holds Ho·Wo·Cout elements, every chunk writes its own range.
-                                if chunks == 1 {
-                                    call.run(chunk: 0)
-                                } else {
-                                    DispatchQueue.concurrentPerform(iterations: chunks) { call.run(chunk: $0) }
-                                }
+        input.values.withUnsafeBufferPointer { x in
+            packedWeights.withUnsafeBufferPointer { w in
+                effectiveBias.withUnsafeBufferPointer { bias in
+                    multipliers.withUnsafeBufferPointer { m in
+                        paddingRow.withUnsafeBufferPointer { pad in
+                            params.bias = bias.baseAddress
+                            params.multiplier = m.baseAddress
+                            params.padding_row = pad.baseAddress
+                            let call = ChunkedCall(
+                                params: params, input: x.baseAddress, weights: w.baseAddress,
+                                output: UnsafeMutableRawPointer(output.baseAddress), statuses: statuses.baseAddress,
+                                pixels: pixels, chunks: chunks)
+                            // The counts were checked above: input is Cin·H·W codes, the output
+                            // buffer holds Ho·Wo·Cout elements, every chunk writes its own range.
+                            if chunks == 1 {
+                                call.run(chunk: 0)
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: chunks) { call.run(chunk: $0) }
                             }
                         }
                     }
                 }
             }
-            for status in statuses { try KernelStatus.check(status, operation: "int8 convolution") }
-            initialized = pixels * outputChannels
         }
-        return (outHeight, outWidth, values)
+        for status in statuses { try KernelStatus.check(status, operation: "int8 convolution") }
     }
 }
 

@@ -189,6 +189,36 @@ public struct Int8ConvolutionLayer: Sendable {
         return try QuantizedTensor(height: h, width: w, channels: outputChannels, values: values, quantization: output)
     }
 
+    /// Runs the layer with a u8 output stage into `result`, reusing its storage when it
+    /// already has `Ho · Wo · Cout` codes (no allocation per call; for per-frame buffers).
+    /// - Throws: as ``forward(_:output:relu:isa:threads:)``.
+    public func forward(
+        _ input: QuantizedTensor, output: AffineQuantization, relu: Bool, into result: inout QuantizedTensor,
+        isa: KernelISA? = nil, threads: Int? = nil
+    ) throws {
+        try forward(input, output: output, relu: relu, into: &result, isa: isa, threads: threads, reshapeInputTo: nil)
+    }
+
+    /// ``forward(_:output:relu:into:isa:threads:)`` with the input viewed as `shape` (the linear layer's rows).
+    func forward(
+        _ input: QuantizedTensor, output: AffineQuantization, relu: Bool, into result: inout QuantizedTensor,
+        isa: KernelISA?, threads: Int?, reshapeInputTo shape: (height: Int, width: Int)?
+    ) throws {
+        let view = shape ?? (input.height, input.width)
+        let (h, w) = try outputSize(height: view.height, width: view.width)
+        let (resultHeight, resultWidth) = shape == nil ? (h, w) : (input.height, input.width)
+        if result.height != resultHeight || result.width != resultWidth || result.channels != outputChannels || result.quantization != output {
+            let storage = result.values.count == h * w * outputChannels ? result.values : [UInt8](repeating: 0, count: h * w * outputChannels)
+            result = try QuantizedTensor(height: resultHeight, width: resultWidth, channels: outputChannels, values: storage, quantization: output)
+        }
+        let multipliers = weightScales.map { Float(Double(inputQuantization.scale) * Double($0) / Double(output.scale)) }
+        try result.withUnsafeMutableCodes { codes in
+            try run(
+                input, into: codes, kind: Int32(V2X_OUTPUT_U8), multipliers: multipliers, outputZeroPoint: output.zeroPoint,
+                relu: relu, isa: isa, threads: threads, reshapeInputTo: shape)
+        }
+    }
+
     /// Runs the layer and returns the dequantized fp32 output, `float(acc) · sx · sw[o]`
     /// (for a last layer feeding fp32 code).
     /// - Throws: as ``forward(_:output:relu:isa:threads:)``.

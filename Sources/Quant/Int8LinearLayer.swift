@@ -57,6 +57,16 @@ public struct Int8LinearLayer: Sendable {
         return try QuantizedTensor(height: input.height, width: input.width, channels: outputFeatures, values: values, quantization: output)
     }
 
+    /// Runs the layer with a u8 output stage into `result`, reusing its storage when it
+    /// already has `H · W · out` codes.
+    /// - Throws: as ``forward(_:output:relu:isa:threads:)``.
+    public func forward(
+        _ input: QuantizedTensor, output: AffineQuantization, relu: Bool, into result: inout QuantizedTensor,
+        isa: KernelISA? = nil, threads: Int? = nil
+    ) throws {
+        try convolution.forward(input, output: output, relu: relu, into: &result, isa: isa, threads: threads, reshapeInputTo: rowView(input))
+    }
+
     /// Runs the layer and returns `float(acc) · sx · sw[o]` per cell.
     /// - Throws: as ``forward(_:output:relu:isa:threads:)``.
     public func forwardDequantized(_ input: QuantizedTensor, relu: Bool, isa: KernelISA? = nil, threads: Int? = nil) throws -> FeatureMap {

@@ -52,4 +52,9 @@ public struct QuantizedTensor: Sendable, Equatable {
     public subscript(row: Int, column: Int, channel: Int) -> UInt8 {
         values[(row * width + column) * channels + channel]
     }
+
+    /// Gives a kernel write access to the codes; the shape cannot change.
+    mutating func withUnsafeMutableCodes<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try values.withUnsafeMutableBufferPointer { try body($0) }
+    }
 }

@@ -25,39 +25,51 @@ typedef struct tile {
     void *output;
 } tile;
 
+/// Output stage for `pixels` consecutive pixels × 16 output channels starting at oc0:
+/// bias, multipliers and the channel mask are loaded once per block, not per pixel.
 static inline V2X_AVX512 __attribute__((always_inline)) void
-store_block(const tile *t, int64_t pixel, int32_t oc0, __m512i acc) {
+store_block(const tile *t, int64_t pixel0, int32_t oc0, const __m512i *acc, const int pixels) {
     const v2x_conv_params *p = t->p;
-    int32_t valid = p->out_channels - oc0;
-    __mmask16 mask = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
-    const int64_t index = pixel * p->out_channels + oc0;
-    acc = _mm512_add_epi32(acc, _mm512_maskz_loadu_epi32(mask, p->bias + oc0));
+    const int32_t valid = p->out_channels - oc0;
+    const __mmask16 mask = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+    const __m512i bias = _mm512_maskz_loadu_epi32(mask, p->bias + oc0);
+    const int64_t stride = p->out_channels;
+    const int64_t index = pixel0 * stride + oc0;
     if (p->output_kind == V2X_OUTPUT_S32) {
-        if (p->relu) acc = _mm512_max_epi32(acc, _mm512_setzero_si512());
-        _mm512_mask_storeu_epi32((int32_t *)t->output + index, mask, acc);
+        const __m512i lo = p->relu ? _mm512_setzero_si512() : _mm512_set1_epi32(INT32_MIN);
+        for (int i = 0; i < pixels; ++i)
+            _mm512_mask_storeu_epi32((int32_t *)t->output + index + i * stride, mask, _mm512_max_epi32(_mm512_add_epi32(acc[i], bias), lo));
         return;
     }
     // Masked-off lanes multiply by 0; they are never stored.
-    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_maskz_loadu_ps(mask, p->multiplier + oc0));
+    const __m512 m = _mm512_maskz_loadu_ps(mask, p->multiplier + oc0);
     if (p->output_kind == V2X_OUTPUT_F32) {
-        if (p->relu) f = _mm512_max_ps(f, _mm512_setzero_ps());
-        _mm512_mask_storeu_ps((float *)t->output + index, mask, f);
+        for (int i = 0; i < pixels; ++i) {
+            __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m);
+            if (p->relu) f = _mm512_max_ps(f, _mm512_setzero_ps());
+            _mm512_mask_storeu_ps((float *)t->output + index + i * stride, mask, f);
+        }
         return;
     }
-    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-V2X_REQUANT_FLOAT_BOUND)), _mm512_set1_ps(V2X_REQUANT_FLOAT_BOUND));
-    // Under the default MXCSR rounding mode this is round half to even, like nearbyintf.
-    __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), _mm512_set1_epi32(p->output_zero_point));
-    q = _mm512_max_epi32(q, _mm512_set1_epi32(p->relu ? p->output_zero_point : 0));
-    q = _mm512_min_epi32(q, _mm512_set1_epi32(255));
-    _mm_mask_storeu_epi8((uint8_t *)t->output + index, mask, _mm512_cvtepi32_epi8(q));
+    const __m512 fmin = _mm512_set1_ps(-V2X_REQUANT_FLOAT_BOUND), fmax = _mm512_set1_ps(V2X_REQUANT_FLOAT_BOUND);
+    const __m512i zp = _mm512_set1_epi32(p->output_zero_point);
+    const __m512i lo = _mm512_set1_epi32(p->relu ? p->output_zero_point : 0), hi = _mm512_set1_epi32(255);
+    for (int i = 0; i < pixels; ++i) {
+        __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m);
+        f = _mm512_min_ps(_mm512_max_ps(f, fmin), fmax);
+        // Under the default MXCSR rounding mode this is round half to even, like nearbyintf.
+        __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), zp);
+        q = _mm512_min_epi32(_mm512_max_epi32(q, lo), hi);
+        _mm_mask_storeu_epi8((uint8_t *)t->output + index + i * stride, mask, _mm512_cvtepi32_epi8(q));
+    }
 }
 
 static inline V2X_AVX512 __attribute__((always_inline)) void
 run_tile(const tile *t, const int pixels, const int blocks) {
     const v2x_conv_params *p = t->p;
-    __m512i acc[MAX_PIXELS][MAX_BLOCKS];
+    __m512i acc[MAX_BLOCKS][MAX_PIXELS];
     for (int i = 0; i < pixels; ++i)
-        for (int j = 0; j < blocks; ++j) acc[i][j] = _mm512_setzero_si512();
+        for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_setzero_si512();
     const int32_t taps = p->kernel_height * p->kernel_width;
     for (int32_t tap = 0; tap < taps; ++tap) {
         const uint8_t *src[MAX_PIXELS];
@@ -68,7 +80,7 @@ run_tile(const tile *t, const int pixels, const int blocks) {
             for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
             for (int i = 0; i < pixels; ++i) {
                 __m512i b = _mm512_set1_epi32((int32_t)v2x_load_group(src[i] + 4 * g));
-                for (int j = 0; j < blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], b, wv[j]);
+                for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
             }
         }
         if (t->tail) {
@@ -77,13 +89,12 @@ run_tile(const tile *t, const int pixels, const int blocks) {
             for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
             for (int i = 0; i < pixels; ++i) {
                 __m512i b = _mm512_set1_epi32((int32_t)v2x_load_tail_group(src[i] + 4 * g, t->tail));
-                for (int j = 0; j < blocks; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], b, wv[j]);
+                for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
             }
         }
     }
     const int64_t pixel0 = (int64_t)t->oy * p->out_width + t->ox;
-    for (int i = 0; i < pixels; ++i)
-        for (int j = 0; j < blocks; ++j) store_block(t, pixel0 + i, t->oc0 + 16 * j, acc[i][j]);
+    for (int j = 0; j < blocks; ++j) store_block(t, pixel0, t->oc0 + 16 * j, acc[j], pixels);
 }
 
 // One specialised function per (pixels, blocks) so the tile lives in registers.

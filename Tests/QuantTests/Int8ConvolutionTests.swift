@@ -156,3 +156,39 @@ import V2XTestSupport
         #expect(try layer.forwardAccumulators(good, relu: false, isa: .scalar) == [Int32(3 - 10 + 4 - 10)])
     }
 }
+
+@Suite struct Int8ForwardIntoTests {
+    @Test func forwardIntoEqualsForwardAndReshapesAStaleResult() throws {
+        var rng = SeededGenerator(seed: 31)
+        let c = int8Cases[1]
+        let layer = try c.layer(using: &rng)
+        let input = try c.input(using: &rng)
+        let output = try AffineQuantization(scale: 0.3, zeroPoint: 12)
+        let expected = try layer.forward(input, output: output, relu: true, isa: .scalar)
+        // A stale result of another shape and quantization is replaced …
+        var result = try QuantizedTensor(height: 1, width: 1, channels: 1, values: [9], quantization: input.quantization)
+        for isa in KernelISA.supported {
+            try layer.forward(input, output: output, relu: true, into: &result, isa: isa)
+            #expect(result == expected, "\(isa)")
+        }
+        // … and a matching one is overwritten in place.
+        let other = try AffineQuantization(scale: 0.7, zeroPoint: 0)
+        try layer.forward(input, output: other, relu: false, into: &result, isa: .scalar)
+        #expect(result == (try layer.forward(input, output: other, relu: false, isa: .scalar)))
+    }
+
+    @Test func linearForwardIntoKeepsTheCellShape() throws {
+        let xq = try AffineQuantization(scale: 0.1, zeroPoint: 3)
+        let layer = try Int8LinearLayer(
+            quantizedWeights: [1, -2, 3, 4, 5, -6], quantizedBias: [10, -10], weightScales: [0.5, 0.25],
+            inputFeatures: 3, outputFeatures: 2, inputQuantization: xq)
+        let input = try QuantizedTensor(height: 2, width: 2, channels: 3, values: (0..<12).map { UInt8($0 * 20) }, quantization: xq)
+        let oq = try AffineQuantization(scale: 1, zeroPoint: 100)
+        var result = try QuantizedTensor(height: 0, width: 0, channels: 0, values: [], quantization: oq)
+        for isa in KernelISA.supported {
+            try layer.forward(input, output: oq, relu: false, into: &result, isa: isa)
+            #expect(result == (try layer.forward(input, output: oq, relu: false, isa: .scalar)), "\(isa)")
+            #expect(result.height == 2 && result.width == 2 && result.channels == 2)
+        }
+    }
+}
