@@ -13,7 +13,9 @@
 #define V2X_YMM_TARGET __attribute__((target("avx2,fma")))
 #include "conv_ymm_store.h"
 
-#define MAX_PIXELS 3
+/// Small loops over pixels and channel quarters are unrolled early, so the accumulators stay in registers.
+#define UNROLL _Pragma("clang loop unroll(full)")
+#define MAX_PIXELS 2
 
 /// (s0 + s1 of each channel) for channels 4a..4a+3 and 4b..4b+3, in channel order.
 static inline V2X_YMM_TARGET __attribute__((always_inline)) __m256i fold_pairs(__m256i a, __m256i b) {
@@ -27,8 +29,8 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
     const int64_t groups = (p->in_channels + 3) / 4;
     const int32_t full_groups = p->in_channels / 4, tail = p->in_channels % 4;
     __m256i acc[MAX_PIXELS][4];
-    for (int i = 0; i < pixels; ++i)
-        for (int q = 0; q < 4; ++q) acc[i][q] = _mm256_setzero_si256();
+    UNROLL for (int i = 0; i < pixels; ++i)
+        UNROLL for (int q = 0; q < 4; ++q) acc[i][q] = _mm256_setzero_si256();
     const int32_t taps = p->kernel_height * p->kernel_width;
     for (int32_t tap = 0; tap < taps; ++tap) {
         const uint8_t *src[MAX_PIXELS];
@@ -37,18 +39,18 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
         for (int32_t g = 0; g <= full_groups; ++g) {
             if (g == full_groups && !tail) break;
             __m256i wq[4];
-            for (int q = 0; q < 4; ++q)
+            UNROLL for (int q = 0; q < 4; ++q)
                 wq[q] = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + g * 64 + q * 16)));
-            for (int i = 0; i < pixels; ++i) {
+            UNROLL for (int i = 0; i < pixels; ++i) {
                 const uint32_t x = g < full_groups ? v2x_load_group(src[i] + 4 * g)
                                                    : v2x_load_tail_group(src[i] + 4 * g, tail);
                 const __m256i b = _mm256_broadcastq_epi64(_mm_cvtepu8_epi16(_mm_cvtsi32_si128((int32_t)x)));
-                for (int q = 0; q < 4; ++q) acc[i][q] = _mm256_add_epi32(acc[i][q], _mm256_madd_epi16(b, wq[q]));
+                UNROLL for (int q = 0; q < 4; ++q) acc[i][q] = _mm256_add_epi32(acc[i][q], _mm256_madd_epi16(b, wq[q]));
             }
         }
     }
     const int64_t pixel0 = (int64_t)oy * p->out_width + ox;
-    for (int i = 0; i < pixels; ++i) {
+    UNROLL for (int i = 0; i < pixels; ++i) {
         v2x_store8(p, output, pixel0 + i, oc0, fold_pairs(acc[i][0], acc[i][1]));
         v2x_store8(p, output, pixel0 + i, oc0 + 8, fold_pairs(acc[i][2], acc[i][3]));
     }
@@ -59,9 +61,9 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
                                         int32_t oc0, int32_t oy, int32_t ox, void *out) { \
         run_tile(p, in, w, oc0, oy, ox, out, P); \
     }
-TILE(1) TILE(2) TILE(3)
+TILE(1) TILE(2)
 static void (*const tiles[MAX_PIXELS])(const v2x_conv_params *, const uint8_t *, const int8_t *,
-                                        int32_t, int32_t, int32_t, void *) = { tile_1, tile_2, tile_3 };
+                                        int32_t, int32_t, int32_t, void *) = { tile_1, tile_2 };
 
 int32_t v2x_conv_u8s8_avx2(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output) {
     const int64_t block_stride = (int64_t)p->kernel_height * p->kernel_width * ((p->in_channels + 3) / 4) * 64;

@@ -11,6 +11,8 @@
 #define V2X_AVX512 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
 #define MAX_PIXELS 6
 #define MAX_BLOCKS 4
+/// Small loops over pixels and blocks are unrolled early, so the accumulators stay in registers.
+#define UNROLL _Pragma("clang loop unroll(full)")
 
 typedef struct tile {
     const v2x_conv_params *p;
@@ -37,14 +39,14 @@ store_block(const tile *t, int64_t pixel0, int32_t oc0, const __m512i *acc, cons
     const int64_t index = pixel0 * stride + oc0;
     if (p->output_kind == V2X_OUTPUT_S32) {
         const __m512i lo = p->relu ? _mm512_setzero_si512() : _mm512_set1_epi32(INT32_MIN);
-        for (int i = 0; i < pixels; ++i)
+        UNROLL for (int i = 0; i < pixels; ++i)
             _mm512_mask_storeu_epi32((int32_t *)t->output + index + i * stride, mask, _mm512_max_epi32(_mm512_add_epi32(acc[i], bias), lo));
         return;
     }
     // Masked-off lanes multiply by 0; they are never stored.
     const __m512 m = _mm512_maskz_loadu_ps(mask, p->multiplier + oc0);
     if (p->output_kind == V2X_OUTPUT_F32) {
-        for (int i = 0; i < pixels; ++i) {
+        UNROLL for (int i = 0; i < pixels; ++i) {
             __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m);
             if (p->relu) f = _mm512_max_ps(f, _mm512_setzero_ps());
             _mm512_mask_storeu_ps((float *)t->output + index + i * stride, mask, f);
@@ -54,7 +56,7 @@ store_block(const tile *t, int64_t pixel0, int32_t oc0, const __m512i *acc, cons
     const __m512 fmin = _mm512_set1_ps(-V2X_REQUANT_FLOAT_BOUND), fmax = _mm512_set1_ps(V2X_REQUANT_FLOAT_BOUND);
     const __m512i zp = _mm512_set1_epi32(p->output_zero_point);
     const __m512i lo = _mm512_set1_epi32(p->relu ? p->output_zero_point : 0), hi = _mm512_set1_epi32(255);
-    for (int i = 0; i < pixels; ++i) {
+    UNROLL for (int i = 0; i < pixels; ++i) {
         __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m);
         f = _mm512_min_ps(_mm512_max_ps(f, fmin), fmax);
         // Under the default MXCSR rounding mode this is round half to even, like nearbyintf.
@@ -68,8 +70,8 @@ static inline V2X_AVX512 __attribute__((always_inline)) void
 run_tile(const tile *t, const int pixels, const int blocks) {
     const v2x_conv_params *p = t->p;
     __m512i acc[MAX_BLOCKS][MAX_PIXELS];
-    for (int i = 0; i < pixels; ++i)
-        for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_setzero_si512();
+    UNROLL for (int i = 0; i < pixels; ++i)
+        UNROLL for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_setzero_si512();
     const int32_t taps = p->kernel_height * p->kernel_width;
     for (int32_t tap = 0; tap < taps; ++tap) {
         const uint8_t *src[MAX_PIXELS];
@@ -77,24 +79,24 @@ run_tile(const tile *t, const int pixels, const int blocks) {
         const int8_t *w = t->weights + (int64_t)tap * t->groups * 64;
         for (int32_t g = 0; g < t->full_groups; ++g) {
             __m512i wv[MAX_BLOCKS];
-            for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
-            for (int i = 0; i < pixels; ++i) {
+            UNROLL for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
+            UNROLL for (int i = 0; i < pixels; ++i) {
                 __m512i b = _mm512_set1_epi32((int32_t)v2x_load_group(src[i] + 4 * g));
-                for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
+                UNROLL for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
             }
         }
         if (t->tail) {
             const int32_t g = t->full_groups;
             __m512i wv[MAX_BLOCKS];
-            for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
-            for (int i = 0; i < pixels; ++i) {
+            UNROLL for (int j = 0; j < blocks; ++j) wv[j] = _mm512_loadu_si512(w + j * t->block_stride + g * 64);
+            UNROLL for (int i = 0; i < pixels; ++i) {
                 __m512i b = _mm512_set1_epi32((int32_t)v2x_load_tail_group(src[i] + 4 * g, t->tail));
-                for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
+                UNROLL for (int j = 0; j < blocks; ++j) acc[j][i] = _mm512_dpbusd_epi32(acc[j][i], b, wv[j]);
             }
         }
     }
     const int64_t pixel0 = (int64_t)t->oy * p->out_width + t->ox;
-    for (int j = 0; j < blocks; ++j) store_block(t, pixel0, t->oc0 + 16 * j, acc[j], pixels);
+    UNROLL for (int j = 0; j < blocks; ++j) store_block(t, pixel0, t->oc0 + 16 * j, acc[j], pixels);
 }
 
 // One specialised function per (pixels, blocks) so the tile lives in registers.

@@ -7,6 +7,8 @@
 #define V2X_YMM_TARGET __attribute__((target("avx2,fma,avxvnni")))
 #include "conv_ymm_store.h"
 
+/// Small loops over pixels and channel quarters are unrolled early, so the accumulators stay in registers.
+#define UNROLL _Pragma("clang loop unroll(full)")
 #define MAX_PIXELS 4
 
 static inline V2X_YMM_TARGET __attribute__((always_inline)) void
@@ -15,7 +17,7 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
     const int64_t groups = (p->in_channels + 3) / 4;
     const int32_t full_groups = p->in_channels / 4, tail = p->in_channels % 4;
     __m256i lo[MAX_PIXELS], hi[MAX_PIXELS];
-    for (int i = 0; i < pixels; ++i) lo[i] = hi[i] = _mm256_setzero_si256();
+    UNROLL for (int i = 0; i < pixels; ++i) lo[i] = hi[i] = _mm256_setzero_si256();
     const int32_t taps = p->kernel_height * p->kernel_width;
     for (int32_t tap = 0; tap < taps; ++tap) {
         const uint8_t *src[MAX_PIXELS];
@@ -25,7 +27,7 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
             if (g == full_groups && !tail) break;
             const __m256i w0 = _mm256_loadu_si256((const __m256i *)(w + g * 64));
             const __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + g * 64 + 32));
-            for (int i = 0; i < pixels; ++i) {
+            UNROLL for (int i = 0; i < pixels; ++i) {
                 const uint32_t x = g < full_groups ? v2x_load_group(src[i] + 4 * g)
                                                    : v2x_load_tail_group(src[i] + 4 * g, tail);
                 const __m256i b = _mm256_set1_epi32((int32_t)x);
@@ -35,7 +37,7 @@ run_tile(const v2x_conv_params *p, const uint8_t *input, const int8_t *weights, 
         }
     }
     const int64_t pixel0 = (int64_t)oy * p->out_width + ox;
-    for (int i = 0; i < pixels; ++i) {
+    UNROLL for (int i = 0; i < pixels; ++i) {
         v2x_store8(p, output, pixel0 + i, oc0, lo[i]);
         v2x_store8(p, output, pixel0 + i, oc0 + 8, hi[i]);
     }

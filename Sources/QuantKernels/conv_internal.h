@@ -68,6 +68,7 @@ static inline void v2x_tap_sources(const v2x_conv_params *p, const uint8_t *inpu
                                    int32_t count, int32_t ky, int32_t kx, const uint8_t **sources) {
     int32_t iy = oy * p->stride_h - p->pad_top + ky;
     int row_inside = iy >= 0 && iy < p->in_height;
+    _Pragma("clang loop unroll(full)")
     for (int32_t i = 0; i < count; ++i) {
         int32_t ix = (ox + i) * p->stride_w - p->pad_left + kx;
         sources[i] = (row_inside && ix >= 0 && ix < p->in_width)

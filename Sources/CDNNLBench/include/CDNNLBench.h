@@ -37,6 +37,10 @@ int32_t v2x_dnnl_conv_output(v2x_dnnl_conv *conv, uint8_t *output, int64_t count
 
 void v2x_dnnl_conv_destroy(v2x_dnnl_conv *conv);
 
+/// Sets the thread count of oneDNN's OpenMP runtime (bit 0 of the result when found) and of
+/// OpenBLAS (bit 1), so that every peer of a benchmark uses the same number of threads.
+int32_t v2x_bench_set_library_threads(int32_t threads);
+
 /// `iterations` × 16 independent zmm vpdpbusd on one thread; returns the seconds taken
 /// (each instruction is 64 u8·s8 multiply-adds). Call only where AVX-512 VNNI is supported.
 double v2x_bench_vpdpbusd_zmm_seconds(int64_t iterations);
