@@ -53,16 +53,18 @@ store_block(const tile *t, int64_t pixel0, int32_t oc0, const __m512i *acc, cons
         }
         return;
     }
-    const __m512 fmin = _mm512_set1_ps(-V2X_REQUANT_FLOAT_BOUND), fmax = _mm512_set1_ps(V2X_REQUANT_FLOAT_BOUND);
+    // The same function as v2x_requantize_one with two operations fewer:
+    //  - no lower float clamp: below −512 (and below −2^31, where vcvtps2dq returns INT32_MIN)
+    //    the code is negative and the clamp at `lo` ≥ 0 gives the same result;
+    //  - no min(·, 255): vpmovusdb saturates at 255, and after max(·, lo) nothing is negative.
+    const __m512 fmax = _mm512_set1_ps(V2X_REQUANT_FLOAT_BOUND);
     const __m512i zp = _mm512_set1_epi32(p->output_zero_point);
-    const __m512i lo = _mm512_set1_epi32(p->relu ? p->output_zero_point : 0), hi = _mm512_set1_epi32(255);
+    const __m512i lo = _mm512_set1_epi32(p->relu ? p->output_zero_point : 0);
     UNROLL for (int i = 0; i < pixels; ++i) {
-        __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m);
-        f = _mm512_min_ps(_mm512_max_ps(f, fmin), fmax);
+        __m512 f = _mm512_min_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc[i], bias)), m), fmax);
         // Under the default MXCSR rounding mode this is round half to even, like nearbyintf.
-        __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), zp);
-        q = _mm512_min_epi32(_mm512_max_epi32(q, lo), hi);
-        _mm_mask_storeu_epi8((uint8_t *)t->output + index + i * stride, mask, _mm512_cvtepi32_epi8(q));
+        __m512i q = _mm512_max_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(f), zp), lo);
+        _mm_mask_storeu_epi8((uint8_t *)t->output + index + i * stride, mask, _mm512_cvtusepi32_epi8(q));
     }
 }
 
