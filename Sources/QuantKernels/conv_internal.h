@@ -14,6 +14,7 @@
 int32_t v2x_conv_u8s8_scalar(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output);
 int32_t v2x_conv_u8s8_avx2(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output);
 int32_t v2x_conv_u8s8_avxvnni(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output);
+int32_t v2x_conv_u8s8_avxvnni_evex(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output);
 int32_t v2x_conv_u8s8_avx512vnni(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output);
 
 /// Bounds of the output-stage inner clamp; wide enough that no u8 result changes.

@@ -100,3 +100,13 @@ int32_t v2x_conv_u8s8(const v2x_conv_params *params, const uint8_t *input,
     default: return v2x_conv_u8s8_scalar(params, input, packed_weights, output);
     }
 }
+
+int32_t v2x_conv_u8s8_avxvnni_evex_twin(const v2x_conv_params *params, const uint8_t *input,
+                                        const int8_t *packed_weights, void *output) {
+    if (!params) return V2X_STATUS_INVALID_ARGUMENT;
+    v2x_conv_params p = *params;
+    p.isa = V2X_ISA_AVX512_VNNI;  // the twin's encoding needs AVX-512 VNNI (+ VL)
+    int32_t status = check(&p, input, packed_weights, output);
+    if (status != V2X_STATUS_OK) return status;
+    return v2x_conv_u8s8_avxvnni_evex(&p, input, packed_weights, output);
+}

@@ -123,6 +123,12 @@ int32_t v2x_kernel_isa_detected(void);
 int32_t v2x_conv_u8s8(const v2x_conv_params *params, const uint8_t *input,
                       const int8_t *packed_weights, void *output);
 
+/// Test hook: the AVX-VNNI kernel's code compiled with the EVEX encoding of ymm vpdpbusd
+/// (AVX-512 VL + VNNI), ignoring `params->isa`. Lets machines with AVX-512 VNNI but without
+/// AVX-VNNI check that path's logic bit for bit; V2X_STATUS_UNSUPPORTED_ISA elsewhere.
+int32_t v2x_conv_u8s8_avxvnni_evex_twin(const v2x_conv_params *params, const uint8_t *input,
+                                        const int8_t *packed_weights, void *output);
+
 /// The output stage alone, portable C: `count` accumulators of `channels` interleaved
 /// channels (`acc[i]` belongs to channel `i % channels`) to u8, with the V2X_OUTPUT_U8
 /// formula above and `multiplier[channel]`.
