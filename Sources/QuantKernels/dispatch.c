@@ -35,9 +35,9 @@ int32_t v2x_kernel_isa_detected(void) {
     return V2X_ISA_SCALAR;
 }
 
+/// Largest output extent with `pad` on both sides: ⌊(in + 2·pad − kernel) / stride⌋ + 1. A
+/// caller may compute fewer outputs (e.g. less padding at the bottom/right), never more.
 static int64_t output_extent(int32_t in, int32_t kernel, int32_t stride, int32_t pad) {
-    // Padding is symmetric only in the sense that the caller chooses out_*: every output
-    // pixel's window must start inside [−pad, in + pad − kernel].
     return ((int64_t)in + 2 * (int64_t)pad - kernel) / stride + 1;
 }
 
