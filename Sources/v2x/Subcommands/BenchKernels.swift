@@ -68,7 +68,8 @@ struct BenchKernels: ParsableCommand {
             Shape(name: "conv3×3 s1 128→128, 64²", height: 64, width: 64, inputChannels: 128, outputChannels: 128, kernel: 3, stride: 1, padding: 1),
             Shape(name: "conv1×1 128→64, 64²", height: 64, width: 64, inputChannels: 128, outputChannels: 64, kernel: 1, stride: 1, padding: 0),
         ].filter { only.map($0.name.contains) ?? true }
-        let paths = KernelISA.supported.filter { includeScalar || $0 != .scalar }
+        // V2X_KERNEL_ISA, when set, restricts the run to that path (and fails clearly if the CPU lacks it).
+        let paths = try KernelISA.forced().map { [$0] } ?? KernelISA.supported.filter { includeScalar || $0 != .scalar }
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard v2x_bench_set_library_threads(Int32(cores)) == 3 else {
             throw V2XError(.notFound, "cannot set the thread count of oneDNN's OpenMP runtime or of OpenBLAS")
