@@ -61,3 +61,37 @@ import V2XCore
         }
     }
 }
+
+@Suite struct PackingTests {
+    @Test func accumulatorHeadroomIsExact() {
+        // K · 255 · 128 + |bias| ≤ 2^31 − 1.
+        #expect(v2x_conv_max_abs_bias(9, 64) == Int64(Int32.max) - 9 * 64 * 32_640)
+        #expect(v2x_conv_max_abs_bias(1, 65_793) == Int64(Int32.max) - 65_793 * 32_640)
+        #expect(v2x_conv_max_abs_bias(1, 65_794) == -1)
+        #expect(v2x_conv_max_abs_bias(-1, 1) == -1)
+    }
+
+    @Test func packedLayoutPlacesEveryWeightAndZeroFillsTheRest() {
+        // 17 output channels (2 blocks), 2 taps, 5 input channels (2 groups).
+        let cout = 17, taps = 2, cin = 5
+        let weights = (0..<(cout * taps * cin)).map { Int8(truncatingIfNeeded: $0 % 251 - 120) }
+        let size = Int(v2x_conv_packed_size(Int32(cout), Int32(taps), Int32(cin)))
+        #expect(size == 2 * taps * 2 * 64)
+        var packed = [Int8](repeating: 99, count: size)
+        #expect(v2x_conv_pack_weights(weights, Int32(cout), Int32(taps), Int32(cin), &packed) == Int32(V2X_STATUS_OK))
+        for ob in 0..<2 {
+            for t in 0..<taps {
+                for g in 0..<2 {
+                    for o in 0..<16 {
+                        for i in 0..<4 {
+                            let oc = ob * 16 + o, ic = g * 4 + i
+                            let expected = oc < cout && ic < cin ? weights[(oc * taps + t) * cin + ic] : 0
+                            #expect(packed[((ob * taps + t) * 2 + g) * 64 + o * 4 + i] == expected)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(v2x_conv_pack_weights(weights, 0, 1, 1, &packed) == Int32(V2X_STATUS_INVALID_ARGUMENT))
+    }
+}
