@@ -9,7 +9,7 @@ import V2XTestSupport
 @Suite(.enabled(if: KernelISA.avx512VNNI.isSupported, "needs AVX-512 VNNI for the EVEX encoding"))
 struct AVXVNNITwinTests {
     @Test(arguments: int8Cases.indices)
-    func evexTwinOfTheAVXVNNIKernelMatchesScalar(caseIndex: Int) throws {
+    func evexTwinOfTheAVXVNNIKernelMatchesScalar(caseIndex: Int) {
         let c = int8Cases[caseIndex]
         var rng = SeededGenerator(seed: 300 + UInt64(caseIndex))
         let taps = c.kernelSize * c.kernelSize
@@ -24,9 +24,9 @@ struct AVXVNNITwinTests {
         let outWidth = (c.width + 2 * c.padding - c.kernelSize) / c.stride + 1
         let count = outHeight * outWidth * c.outputChannels
 
-        try bias.withUnsafeBufferPointer { b in
-            try multipliers.withUnsafeBufferPointer { m in
-                try paddingRow.withUnsafeBufferPointer { pad in
+        bias.withUnsafeBufferPointer { b in
+            multipliers.withUnsafeBufferPointer { m in
+                paddingRow.withUnsafeBufferPointer { pad in
                     var params = v2x_conv_params()
                     params.in_height = Int32(c.height); params.in_width = Int32(c.width); params.in_channels = Int32(c.inputChannels)
                     params.out_height = Int32(outHeight); params.out_width = Int32(outWidth); params.out_channels = Int32(c.outputChannels)
