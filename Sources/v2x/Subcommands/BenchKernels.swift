@@ -129,27 +129,25 @@ struct BenchKernels: ParsableCommand {
             ? try Int8LinearLayer(weights: weights, bias: bias, inputFeatures: shape.inputChannels, outputFeatures: shape.outputChannels, inputQuantization: xq)
             : nil
 
-        // Our int8 path, per ISA.
-        var int8GOPS: [Double] = []
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         // One output buffer reused across runs, as oneDNN reuses its destination memory.
         var ours = try QuantizedTensor(height: 0, width: 0, channels: 0, values: [], quantization: yq)
-        for isa in paths {
-            let seconds = try time(repeats) {
+        // Our int8 path, one peer per ISA.
+        var peers: [() throws -> Void] = paths.map { isa in
+            {
                 if let linear {
                     try linear.forward(input, output: yq, relu: true, into: &ours, isa: isa, threads: cores)
                 } else {
                     try layer.forward(input, output: yq, relu: true, into: &ours, isa: isa, threads: cores)
                 }
             }
-            int8GOPS.append(2 * shape.macs / seconds / 1e9)
         }
 
         // fp32: im2col (skipped for the linear layer, whose rows are already the matrix) + sgemm.
         let m = shape.outputHeight * shape.outputWidth
         var columns = [Float](repeating: 0, count: shape.isLinear ? 0 : m * shape.reduction)
         var product = [Float](repeating: 0, count: m * shape.outputChannels)
-        let fp32Seconds = try time(repeats) {
+        peers.append {
             if shape.isLinear {
                 try Sgemm.multiply(m: m, n: shape.outputChannels, k: shape.reduction, a: inputValues, b: weights, transposeB: true, c: &product)
             } else {
@@ -169,18 +167,19 @@ struct BenchKernels: ParsableCommand {
             &dnnlShape, input.values, layer.quantizedWeights, layer.quantizedBias, multipliers, 1, &conv, &name, Int32(name.count))
         guard status == 0, let conv else { throw V2XError(.invalidArgument, "oneDNN convolution setup failed (dnnl_status_t \(status))") }
         defer { v2x_dnnl_conv_destroy(conv) }
-        let dnnlSeconds = try time(repeats) {
+        peers.append {
             let s = v2x_dnnl_conv_run(conv)
             guard s == 0 else { throw V2XError(.invalidArgument, "oneDNN convolution failed (dnnl_status_t \(s))") }
         }
+
+        let seconds = try time(repeats, peers)
+        let gops = seconds.map { 2 * shape.macs / $0 / 1e9 }
         var theirs = [UInt8](repeating: 0, count: ours.values.count)
         _ = v2x_dnnl_conv_output(conv, &theirs, Int64(theirs.count))
         let differences = zip(ours.values, theirs).map { abs(Int($0) - Int($1)) }
         let agreement = "max |Δ| \(differences.max() ?? 0), \(differences.filter { $0 != 0 }.count) of \(theirs.count) differ [\(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))]"
 
-        return Result(
-            fp32GOPS: 2 * shape.macs / fp32Seconds / 1e9, oneDNNGOPS: 2 * shape.macs / dnnlSeconds / 1e9,
-            int8GOPS: int8GOPS, agreement: agreement)
+        return Result(fp32GOPS: gops[paths.count], oneDNNGOPS: gops[paths.count + 1], int8GOPS: Array(gops[..<paths.count]), agreement: agreement)
     }
 
     /// `[Ho·Wo][k·k·Cin]` rows of the NHWC input, zero outside it (fp32 zero padding):
@@ -215,17 +214,23 @@ struct BenchKernels: ParsableCommand {
         }
     }
 
-    /// Seconds of the fastest or the median of `repeats` runs, after one warm-up run.
-    func time(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        try body()
-        var seconds: [Double] = []
+    /// Seconds of the fastest or the median of `repeats` runs of each peer, after one warm-up
+    /// run each. The peers take turns run by run, so load from other jobs on the shared
+    /// machine falls on all of them alike.
+    func time(_ repeats: Int, _ peers: [() throws -> Void]) throws -> [Double] {
+        for peer in peers { try peer() }
+        var seconds = [[Double]](repeating: [], count: peers.count)
         let clock = ContinuousClock()
         for _ in 0..<repeats {
-            let elapsed = try clock.measure(body)
-            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            for (index, peer) in peers.enumerated() {
+                let elapsed = try clock.measure(peer)
+                seconds[index].append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            }
         }
-        let sorted = seconds.sorted()
-        return statistic == .min ? sorted[0] : sorted[sorted.count / 2]
+        return seconds.map { runs in
+            let sorted = runs.sorted()
+            return statistic == .min ? sorted[0] : sorted[sorted.count / 2]
+        }
     }
 
     /// Int8 peak: one core's zmm vpdpbusd throughput (fastest of 20 runs of independent
