@@ -36,6 +36,8 @@ let package = Package(
             ]
         ),
         .target(name: "QuantKernels"),
+        // Benchmark-only: oneDNN int8 convolution peer and a vpdpbusd peak probe (`v2x bench kernels`).
+        .target(name: "CDNNLBench", linkerSettings: [.linkedLibrary("dnnl")]),
 
         // MARK: Swift libraries
         .target(name: "V2XCore"),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "v2x",
             dependencies: [
-                "V2XCore", "Scenario", "Perception", "Quant", "Comm", "Fusion", "Metrics",
+                "V2XCore", "Scenario", "Perception", "Quant", "Comm", "Fusion", "Metrics", "CDNNLBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

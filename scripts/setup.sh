@@ -11,6 +11,7 @@ packages=(
   libeigen3-dev
   pcl-tools
   libpng-dev
+  libdnnl-dev
 )
 
 missing=()

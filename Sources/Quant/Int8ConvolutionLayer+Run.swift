@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import QuantKernels
+import V2XCore
+
+extension Int8ConvolutionLayer {
+    /// Output pixels below which a call is not split across threads.
+    static let minimumPixelsPerChunk = 64
+
+    /// Checks the input, then runs `v2x_conv_u8s8` over the output pixels, split into
+    /// contiguous pixel ranges that `DispatchQueue.concurrentPerform` spreads over threads:
+    /// ```
+    /// pixels 0 … Ho·Wo−1:  [chunk 0 | chunk 1 | … | chunk n−1]   n ≤ 4 · threads
+    /// ```
+    /// Each chunk writes only its own output pixels.
+    func run<Element: BitwiseCopyable>(
+        _ input: QuantizedTensor, element: Element.Type, kind: Int32, multipliers: [Float],
+        outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
+        reshapeInputTo shape: (height: Int, width: Int)? = nil
+    ) throws -> (height: Int, width: Int, values: [Element]) {
+        let view = shape ?? (input.height, input.width)
+        let (outHeight, outWidth) = try outputSize(height: view.height, width: view.width)
+        let values = try [Element](unsafeUninitializedCapacity: outHeight * outWidth * outputChannels) { buffer, initialized in
+            try run(
+                input, into: buffer, kind: kind, multipliers: multipliers, outputZeroPoint: outputZeroPoint,
+                relu: relu, isa: isa, threads: threads, reshapeInputTo: shape)
+            initialized = buffer.count
+        }
+        return (outHeight, outWidth, values)
+    }
+
+    /// As ``run(_:element:kind:multipliers:outputZeroPoint:relu:isa:threads:reshapeInputTo:)``,
+    /// writing into `output`, which must hold exactly `Ho · Wo · Cout` elements.
+    func run<Element: BitwiseCopyable>(
+        _ input: QuantizedTensor, into output: UnsafeMutableBufferPointer<Element>, kind: Int32, multipliers: [Float],
+        outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
+        reshapeInputTo shape: (height: Int, width: Int)? = nil
+    ) throws {
+        guard input.channels == inputChannels else {
+            throw V2XError(.shapeMismatch, "layer expects \(inputChannels) input channels, tensor has \(input.channels)")
+        }
+        guard input.quantization == inputQuantization else {
+            throw V2XError(.invalidArgument, "input quantization (scale \(input.quantization.scale), zero point \(input.quantization.zeroPoint)) differs from the layer's (scale \(inputQuantization.scale), zero point \(inputQuantization.zeroPoint))")
+        }
+        guard kind == Int32(V2X_OUTPUT_S32) || multipliers.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw V2XError(.invalidArgument, "output multipliers sx · sw / sy must be finite and > 0; the scales are too far apart")
+        }
+        let isa = try isa ?? KernelISA.selected()
+        try isa.requireSupported(origin: "kernel ISA \(isa)")
+        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        guard threads >= 1 else { throw V2XError(.invalidArgument, "threads must be ≥ 1, got \(threads)") }
+        let (inHeight, inWidth) = shape ?? (input.height, input.width)
+        guard inHeight * inWidth == input.height * input.width else {
+            throw V2XError(.shapeMismatch, "cannot view a \(input.height)×\(input.width) tensor as \(inHeight)×\(inWidth)")
+        }
+        let (outHeight, outWidth) = try outputSize(height: inHeight, width: inWidth)
+        let limit = Int(Int32.max)
+        guard inHeight <= limit, inWidth <= limit, outHeight <= limit, outWidth <= limit else {
+            throw V2XError(.invalidArgument, "tensor \(inHeight)×\(inWidth) is too large for the kernels")
+        }
+        let pixels = outHeight * outWidth
+        guard output.count == pixels * outputChannels else {
+            throw V2XError(.shapeMismatch, "output buffer holds \(output.count) elements, the layer writes \(pixels * outputChannels)")
+        }
+        let chunks = Swift.max(1, Swift.min(threads == 1 ? 1 : 4 * threads, pixels / Self.minimumPixelsPerChunk))
+
+        var params = v2x_conv_params()
+        params.in_height = Int32(inHeight); params.in_width = Int32(inWidth); params.in_channels = Int32(inputChannels)
+        params.out_height = Int32(outHeight); params.out_width = Int32(outWidth); params.out_channels = Int32(outputChannels)
+        params.kernel_height = Int32(kernelSize); params.kernel_width = Int32(kernelSize)
+        params.stride_h = Int32(stride); params.stride_w = Int32(stride)
+        params.pad_top = Int32(padding); params.pad_left = Int32(padding)
+        params.output_zero_point = outputZeroPoint
+        params.relu = relu ? 1 : 0
+        params.output_kind = kind
+        params.isa = isa.code
+
+        let statuses = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunks)
+        statuses.initialize(repeating: Int32(V2X_STATUS_OK))
+        defer { statuses.deallocate() }
+        input.values.withUnsafeBufferPointer { x in
+            packedWeights.withUnsafeBufferPointer { w in
+                effectiveBias.withUnsafeBufferPointer { bias in
+                    multipliers.withUnsafeBufferPointer { m in
+                        paddingRow.withUnsafeBufferPointer { pad in
+                            params.bias = bias.baseAddress
+                            params.multiplier = m.baseAddress
+                            params.padding_row = pad.baseAddress
+                            let call = ChunkedCall(
+                                params: params, input: x.baseAddress, weights: w.baseAddress,
+                                output: UnsafeMutableRawPointer(output.baseAddress), statuses: statuses.baseAddress,
+                                pixels: pixels, chunks: chunks)
+                            // The counts were checked above: input is Cin·H·W codes, the output
+                            // buffer holds Ho·Wo·Cout elements, every chunk writes its own range.
+                            if chunks == 1 {
+                                call.run(chunk: 0)
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: chunks) { call.run(chunk: $0) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for status in statuses { try KernelStatus.check(status, operation: "int8 convolution") }
+    }
+}
+
+/// One kernel call split into pixel chunks. Holds raw pointers that stay valid for the
+/// duration of `concurrentPerform`; each chunk touches disjoint output pixels and its own
+/// status slot, so sharing it across threads is safe.
+private struct ChunkedCall: @unchecked Sendable {
+    let params: v2x_conv_params
+    let input: UnsafePointer<UInt8>?
+    let weights: UnsafePointer<Int8>?
+    let output: UnsafeMutableRawPointer?
+    let statuses: UnsafeMutablePointer<Int32>?
+    let pixels: Int
+    let chunks: Int
+
+    func run(chunk: Int) {
+        var p = params
+        p.pixel_begin = Int64(pixels * chunk / chunks)
+        p.pixel_end = Int64(pixels * (chunk + 1) / chunks)
+        statuses?[chunk] = withUnsafePointer(to: &p) { v2x_conv_u8s8($0, input, weights, output) }
+    }
+}
