@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: System libraries (module maps over pkg-config)
@@ -44,7 +46,14 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["V2XCore", "PCLBridge", .product(name: "Yams", package: "Yams")]),
         .target(name: "Quant", dependencies: ["V2XCore", "QuantKernels"]),
         .target(name: "Perception", dependencies: ["V2XCore", "Quant", "COpenBLAS"]),
-        .target(name: "Comm", dependencies: ["V2XCore", "Perception", "CZeroMQ"]),
+        .target(
+            name: "Comm",
+            dependencies: [
+                "V2XCore", "Perception", "CZeroMQ",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "Fusion", dependencies: ["V2XCore", "Perception", "Comm"]),
         .target(name: "Metrics", dependencies: ["V2XCore", "Scenario", "CPNG", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 

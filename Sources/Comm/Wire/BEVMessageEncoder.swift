@@ -1,0 +1,94 @@
+import V2XCore
+
+/// The sender's side of a frame: select cells → quantize → serialize → sign.
+///
+/// ```
+/// FeatureMap (H×W×C) + confidence (H×W) ──CellSelector──▶ cells ──ProductCodebook──▶ codes
+///    ──BEVMessage.serializedPayload──▶ payload ──SigningIdentity.seal──▶ envelope bytes
+/// ```
+/// The message never exceeds `selector.budgetBytes`: the fixed part is measured by sealing
+/// the frame with no cells, and per-cell costs are exact up to varint length growth,
+/// which a fixed allowance covers.
+public struct BEVMessageEncoder: Sendable {
+    /// Bytes allowed for length prefixes that grow with the cell count (3 bytes each for
+    /// the positions, codes, confidence, cells and payload fields) and the partial code byte.
+    public static let varintAllowanceBytes = 20
+
+    public let codebook: ProductCodebook
+    public let selector: CellSelector
+    public let identity: SigningIdentity
+    public let grid: BEVGrid
+    public let agentKind: BEVMessage.SenderKind
+    /// Whether per-cell confidence (one byte per cell) is sent.
+    public let sendsConfidence: Bool
+
+    /// - Throws: `V2XError.invalidArgument` when the grid exceeds the wire limits.
+    public init(
+        codebook: ProductCodebook, selector: CellSelector, identity: SigningIdentity, grid: BEVGrid,
+        agentKind: BEVMessage.SenderKind, sendsConfidence: Bool = true
+    ) throws {
+        guard grid.cellCount <= MessageLimits.standard.maxGridCells else {
+            throw V2XError(.invalidArgument, "grid of \(grid.cellCount) cells exceeds the wire limit")
+        }
+        self.codebook = codebook; self.selector = selector; self.identity = identity; self.grid = grid
+        self.agentKind = agentKind; self.sendsConfidence = sendsConfidence
+    }
+
+    /// The per-frame facts that go into the header.
+    public struct Frame: Sendable {
+        public var sequence: UInt64
+        public var captureTime: Timestamp
+        public var sendTime: Timestamp
+        public var pose: Pose
+        public var poseCovarianceUpper: [Float]
+        public var boxes: [Box3D]
+
+        public init(sequence: UInt64, captureTime: Timestamp, sendTime: Timestamp, pose: Pose, poseCovarianceUpper: [Float] = [], boxes: [Box3D] = []) {
+            self.sequence = sequence; self.captureTime = captureTime; self.sendTime = sendTime
+            self.pose = pose; self.poseCovarianceUpper = poseCovarianceUpper; self.boxes = boxes
+        }
+    }
+
+    /// The signed message and what went into it.
+    public struct Output: Sendable {
+        /// Envelope bytes for the socket.
+        public var bytes: [UInt8]
+        public var message: BEVMessage
+        public var selection: CellSelector.Selection
+    }
+
+    /// Encodes and signs one frame.
+    /// - Throws: `V2XError.shapeMismatch` when the maps do not match the grid and codebook;
+    ///   `.invalidArgument` when the budget cannot hold even the header.
+    public func encode(features: FeatureMap, confidence: [Float], frame: Frame) throws -> Output {
+        guard features.height == grid.height, features.width == grid.width, features.channels == codebook.channels else {
+            throw V2XError(.shapeMismatch, "features \(features.height)×\(features.width)×\(features.channels), grid \(grid.height)×\(grid.width), codebook \(codebook.channels) channels")
+        }
+        var message = BEVMessage(
+            agentID: identity.agentID, agentKind: agentKind, sequence: frame.sequence,
+            captureTime: frame.captureTime, sendTime: frame.sendTime, pose: frame.pose,
+            poseCovarianceUpper: frame.poseCovarianceUpper, grid: grid, channels: codebook.channels,
+            codebook: codebook.reference, cellIndices: [], codes: [], confidenceU8: sendsConfidence ? [] : nil,
+            boxes: frame.boxes)
+        let overhead = try identity.seal(message).count + Self.varintAllowanceBytes
+        let bytesPerCell = Double(codebook.codeBits * codebook.subspaces) / 8 + (sendsConfidence ? 1 : 0)
+        let selection = try selector.select(
+            confidence: confidence, height: grid.height, width: grid.width,
+            bytesPerCell: bytesPerCell, fixedOverheadBytes: overhead)
+        let c = codebook.channels
+        var vectors = [Float](repeating: 0, count: selection.indices.count * c)
+        for (i, cell) in selection.indices.enumerated() {
+            vectors.replaceSubrange((i * c)..<((i + 1) * c), with: features.values[(cell * c)..<((cell + 1) * c)])
+        }
+        message.cellIndices = selection.indices
+        message.codes = try codebook.encode(vectors: vectors, count: selection.indices.count)
+        if sendsConfidence {
+            message.confidenceU8 = selection.indices.map { UInt8((min(max(confidence[$0].isNaN ? 0 : confidence[$0], 0), 1) * 255).rounded()) }
+        }
+        let bytes = try identity.seal(message)
+        guard bytes.count <= selector.budgetBytes else {
+            throw V2XError(.invalidArgument, "budget of \(selector.budgetBytes) bytes cannot hold the \(overhead)-byte header; message is \(bytes.count) bytes")
+        }
+        return Output(bytes: bytes, message: message, selection: selection)
+    }
+}

@@ -1,0 +1,18 @@
+/// Names the codebook a message's codes index, so a receiver can refuse codes it cannot decode.
+public struct CodebookReference: Sendable, Equatable, Hashable {
+    /// The perception model whose features were quantized.
+    public var modelID: String
+    /// Human-readable codebook id.
+    public var codebookID: String
+    /// SHA-256 of the codebook tensors (32 bytes).
+    public var hash: [UInt8]
+    /// Bits per code: `ceil(log2(codes per subspace))`.
+    public var codeBits: Int
+    /// Codes per cell (product-quantization subspaces).
+    public var codesPerCell: Int
+
+    public init(modelID: String, codebookID: String, hash: [UInt8], codeBits: Int, codesPerCell: Int) {
+        self.modelID = modelID; self.codebookID = codebookID; self.hash = hash
+        self.codeBits = codeBits; self.codesPerCell = codesPerCell
+    }
+}
