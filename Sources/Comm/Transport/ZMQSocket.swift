@@ -1,4 +1,5 @@
 import CZeroMQ
+import Glibc
 import V2XCore
 
 /// A ZeroMQ context: owns the I/O threads of every socket made from it.
@@ -60,6 +61,41 @@ public final class ZMQSocket {
         guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) == 0 else {
             throw Self.lastError("zmq_setsockopt \(option)")
         }
+    }
+
+    /// Sets a 64-bit integer socket option (`ZMQ_MAXMSGSIZE`).
+    public func setOption(_ option: Int32, int64 value: Int64) throws {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) == 0 else {
+            throw Self.lastError("zmq_setsockopt \(option)")
+        }
+    }
+
+    /// Sets a binary socket option (`ZMQ_SUBSCRIBE` with a topic prefix).
+    public func setOption(_ option: Int32, bytes: [UInt8]) throws {
+        let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        guard rc == 0 else { throw Self.lastError("zmq_setsockopt \(option)") }
+    }
+
+    /// The endpoint the socket last bound, with a wildcard port resolved
+    /// (`tcp://127.0.0.1:*` → `tcp://127.0.0.1:41234`).
+    public func lastEndpoint() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else {
+            throw Self.lastError("zmq_getsockopt ZMQ_LAST_ENDPOINT")
+        }
+        // libzmq writes a NUL-terminated string of at most `size` bytes into the buffer.
+        return String(decoding: buffer.prefix(max(0, size - 1)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Sends one message without blocking.
+    /// - Returns: false when the socket would block (its high-water mark is reached).
+    public func trySend(_ bytes: [UInt8]) throws -> Bool {
+        let rc = bytes.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, ZMQ_DONTWAIT) }
+        if rc >= 0 { return true }
+        if zmq_errno() == EAGAIN { return false }
+        throw Self.lastError("zmq_send")
     }
 
     /// Sends one message.
