@@ -45,10 +45,9 @@ public enum KMeans {
         }
         // Lloyd iterations.
         for _ in 0..<iterations {
-            let norms = NearestCode.norms(centroids, count: clusters, dimension: dimension)
             let labels = try NearestCode.assign(
-                vectors: vectors, count: count, dimension: dimension,
-                centroids: centroids, centroidCount: clusters, centroidNorms: norms)
+                vectors: vectors, count: count, stride: dimension, offset: 0,
+                layout: try NearestCode.Layout(centroids: centroids, count: clusters, dimension: dimension))
             var sums = [Double](repeating: 0, count: clusters * dimension)
             var sizes = [Int](repeating: 0, count: clusters)
             for i in 0..<count {

@@ -26,7 +26,8 @@ public struct ProductCodebook: Sendable, Equatable {
     public let centroids: [Float]
     /// SHA-256 over the shape and the centroids (see `computeHash`).
     public let hash: [UInt8]
-    private let norms: [[Float]]
+    /// Per subspace, the centroids laid out for `NearestCode`.
+    private let layouts: [NearestCode.Layout]
 
     /// Channels per subspace.
     public var subspaceDimension: Int { channels / subspaces }
@@ -53,8 +54,10 @@ public struct ProductCodebook: Sendable, Equatable {
         self.id = id; self.modelID = modelID; self.channels = channels; self.subspaces = subspaces
         self.codesPerSubspace = codesPerSubspace; self.centroids = centroids
         let d = channels / subspaces
-        self.norms = (0..<subspaces).map { s in
-            NearestCode.norms(Array(centroids[(s * codesPerSubspace * d)..<((s + 1) * codesPerSubspace * d)]), count: codesPerSubspace, dimension: d)
+        self.layouts = try (0..<subspaces).map { s in
+            try NearestCode.Layout(
+                centroids: Array(centroids[(s * codesPerSubspace * d)..<((s + 1) * codesPerSubspace * d)]),
+                count: codesPerSubspace, dimension: d)
         }
         self.hash = Self.computeHash(channels: channels, subspaces: subspaces, codesPerSubspace: codesPerSubspace, centroids: centroids)
     }
@@ -102,12 +105,8 @@ public struct ProductCodebook: Sendable, Equatable {
         let d = subspaceDimension
         var codes = [UInt32](repeating: 0, count: count * subspaces)
         for s in 0..<subspaces {
-            let slice = Self.gather(vectors, count: count, channels: channels, from: s * d, width: d)
-            let start = s * codesPerSubspace * d
             let subCodes = try NearestCode.assign(
-                vectors: slice, count: count, dimension: d,
-                centroids: Array(centroids[start..<(start + codesPerSubspace * d)]),
-                centroidCount: codesPerSubspace, centroidNorms: norms[s])
+                vectors: vectors, count: count, stride: channels, offset: s * d, layout: layouts[s])
             for i in 0..<count { codes[i * subspaces + s] = subCodes[i] }
         }
         return codes
