@@ -1,5 +1,5 @@
 /// Why a receiver dropped a message. Every drop is counted under exactly one reason.
-public enum RejectionReason: String, Sendable, CaseIterable, Hashable, Comparable {
+public enum RejectionReason: String, Sendable, CaseIterable, Hashable {
     /// Larger than `MessageLimits.maxMessageBytes`.
     case oversized
     /// Not a parseable envelope.
@@ -24,8 +24,4 @@ public enum RejectionReason: String, Sendable, CaseIterable, Hashable, Comparabl
     case stale
     /// Captured or sent too far in the future (clock skew beyond tolerance).
     case fromFuture = "from-future"
-
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
