@@ -349,20 +349,20 @@ struct BenchComm: ParsableCommand {
 }
 
 /// The current wall-clock time (CLOCK_REALTIME), as message times are.
-func wallClock() -> Timestamp {
+private func wallClock() -> Timestamp {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return Timestamp(nanoseconds: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
 }
 
 /// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), in seconds.
-func threadCPUSeconds() -> Double {
+private func threadCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-extension Duration {
+private extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
