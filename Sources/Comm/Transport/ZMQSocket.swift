@@ -1,5 +1,4 @@
 import CZeroMQ
-import Glibc
 import V2XCore
 
 /// A ZeroMQ context: owns the I/O threads of every socket made from it.
@@ -87,15 +86,6 @@ public final class ZMQSocket {
         }
         // libzmq writes a NUL-terminated string of at most `size` bytes into the buffer.
         return String(decoding: buffer.prefix(max(0, size - 1)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// Sends one message without blocking.
-    /// - Returns: false when the socket would block (its high-water mark is reached).
-    public func trySend(_ bytes: [UInt8]) throws -> Bool {
-        let rc = bytes.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, ZMQ_DONTWAIT) }
-        if rc >= 0 { return true }
-        if zmq_errno() == EAGAIN { return false }
-        throw Self.lastError("zmq_send")
     }
 
     /// Sends one message.

@@ -44,6 +44,8 @@ import V2XCore
         #expect(try pub.pump(now: Timestamp(nanoseconds: 1_049_999_999)) == 0)
         #expect(try pub.pump(now: Timestamp(nanoseconds: 1_050_000_000)) == 1)
         #expect(pub.nextDeliveryTime == nil)
+        #expect(pub.link(to: "rsu-2")?.profile.delaySeconds == 0.05)
+        #expect(pub.link(to: "nobody") == nil)
     }
 
     @Test func aFloodIsBoundedByTheHighWaterMarks() throws {
