@@ -41,6 +41,8 @@ struct Render: AsyncParsableCommand {
     @Option(name: .customLong("sheet-shrink"), help: "Each tile of the contact sheet is shrunk by this factor.")
     var sheetShrink = 3
 
+    @OptionGroup var logging: LoggingOptions
+
     /// Frames at most on the contact sheet (it stays a readable picture, and memory bounded).
     static let sheetLimit = 16
 
@@ -60,9 +62,7 @@ struct Render: AsyncParsableCommand {
                 detections[record.frame] = record.boxes
             }
             if detections.isEmpty && !records.isEmpty {
-                FileHandle.standardError.write(Data(
-                    "warning: no detections record is for scenario \"\(source.name)\" and ego \"\(egoID)\"; drawing none\n".utf8
-                ))
+                logging.makeLogger().warning("no detections record is for scenario \"\(source.name)\" and ego \"\(egoID)\"; drawing none")
             }
         }
         let outURL = URL(fileURLWithPath: out, isDirectory: true)

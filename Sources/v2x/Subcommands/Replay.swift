@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Fusion
+import Logging
 import Metrics
 import Scenario
 import V2XCore
@@ -31,11 +32,13 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Folder for replay outputs.")
     var out: String = "out/replay"
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
         guard fusion == .none else {
             throw ValidationError("fusion mode '\(fusion.rawValue)' needs the detector and fusion stages, which are not built yet; use --fusion none")
         }
-        let url = try scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario()
+        let url = try scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario(logger: logging.makeLogger())
         let source = try ScenarioLoader.open(url)
         let outDirectory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
@@ -63,11 +66,11 @@ struct Replay: AsyncParsableCommand {
     }
 
     /// The bundled default scenario, generated (with a progress bar) on first use.
-    static func defaultScenario() throws -> URL {
+    static func defaultScenario(logger: Logger) throws -> URL {
         var bar: ProgressBar?
         return try DefaultScenario.ensure(projectRoot: ProjectPaths.root) { done, total in
             if bar == nil {
-                FileHandle.standardError.write(Data("generating the default scenario (first use; cached afterwards)\n".utf8))
+                logger.info("generating the default scenario (first use; cached afterwards)")
                 bar = ProgressBar("generate", total: total)
             }
             bar?.update(done)
