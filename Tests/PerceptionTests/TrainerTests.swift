@@ -51,6 +51,16 @@ import V2XTestSupport
         for _ in 0..<3 { try resumed.trainStep(resumed.batchIndices(count: 2).map { samples[$0] }) }
         #expect(resumed.network == straight.network)
 
+        // Two workers give the same step up to float summation order.
+        var serial = try Trainer(config: TinyModel.config, options: options())
+        var parallel = serial
+        try serial.trainStep(samples, workers: 1)
+        try parallel.trainStep(samples, workers: 2)
+        let a = serial.network.tensors.flatMap(\.values), b = parallel.network.tensors.flatMap(\.values)
+        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-5)
+        #expect(serial.network != straight.network)
+
         // A model file is not a checkpoint.
         try SafeTensors.write(first.network.tensors, to: dir.file("m.safetensors"))
         #expect(throws: V2XError.self) { try Checkpoint.read(from: dir.file("m.safetensors")) }

@@ -25,9 +25,9 @@ extension Trainer {
 
     /// Trains until `options.totalSteps` (or until `shouldStop` says so), writing
     /// `<runDirectory>/checkpoint.safetensors` every `checkpointEverySteps` steps and
-    /// `<runDirectory>/best/` whenever `validate` (higher is better) improves.
+    /// `<runDirectory>/best/` whenever `validate` (higher is better) improves. `workers`: see `trainStep`.
     public mutating func run(
-        training samples: [TrainingSample], runDirectory: URL,
+        training samples: [TrainingSample], runDirectory: URL, workers: Int = 1,
         validate: (BEVDetector) throws -> Double,
         progress: (Progress) -> Void = { _ in },
         validated: (ValidationReport) -> Void = { _ in },
@@ -43,7 +43,7 @@ extension Trainer {
         while step < options.totalSteps, !shouldStop() {
             let rate = schedule.rate(at: step)
             let batch = batchIndices(count: samples.count).map { samples[$0] }
-            let value = try trainStep(batch)
+            let value = try trainStep(batch, workers: workers)
             let elapsed = Date().timeIntervalSince(start)
             progress(Progress(
                 step: step, totalSteps: options.totalSteps, loss: value,

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import Perception
+import Scenario
+import V2XCore
+
+/// `v2x train`: trains the BEV detector on a generated (OPV2V-layout) train split, keeps the
+/// checkpoint that scores best on the val split, and writes single-agent detections on the
+/// test split for `v2x eval`.
+///
+/// Run folder (`--out`): `checkpoint.safetensors` (resumable, every `--checkpoint-every`
+/// steps), `best/` (a model folder: `config.json` + `model.safetensors`),
+/// `test-detections.jsonl` (ego = each frame's first vehicle).
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the BEV LiDAR detector (fp32, OpenBLAS); select on val, detect on test."
+    )
+
+    @Option(help: "Train split folder (one subfolder per scenario) or a single scenario.")
+    var train: String?
+    @Option(help: "Validation split folder or scenario: picks the best checkpoint.")
+    var val: String?
+    @Option(help: "Test split folder or scenario: writes test-detections.jsonl with the best model.")
+    var test: String?
+    @Option(help: "Run folder for checkpoints, the best model and test detections.")
+    var out: String
+    @Flag(help: "Continue from <out>/checkpoint.safetensors with its stored options.")
+    var resume = false
+    @Flag(help: "Skip training; write test detections with <out>/best.")
+    var testOnly = false
+    @Option(help: "Random seed (initialisation, shuffling, augmentation).")
+    var seed: UInt64 = 1
+    @Option(help: "Optimizer steps in the whole run.")
+    var steps = 4000
+    @Option(help: "Samples per step.")
+    var batch = 4
+    @Option(help: "Peak learning rate (AdamW, warm-up then cosine decay).")
+    var lr = 2e-3
+    @Option(help: "Warm-up steps.")
+    var warmup = 200
+    @Option(help: "Decoupled weight decay.")
+    var weightDecay = 0.01
+    @Option(help: "Validate every N steps.")
+    var validateEvery = 250
+    @Option(help: "Write a resumable checkpoint every N steps.")
+    var checkpointEvery = 50
+    @Option(help: "Use at most N validation samples (evenly spaced).")
+    var valSamples = 200
+    @Flag(help: "Train on each frame's ego only instead of every agent's sweep.")
+    var egoOnly = false
+    @Option(help: "Worker threads: samples of a batch in parallel, OpenBLAS single-threaded in each.")
+    var workers = 2
+    @Option(help: "Stop cleanly (checkpoint written) after this many minutes; 0 means no limit.")
+    var stopAfterMinutes = 0.0
+
+    func validate() throws {
+        if !testOnly && (train == nil || val == nil) { throw ValidationError("--train and --val are required unless --test-only") }
+        if testOnly && test == nil { throw ValidationError("--test-only needs --test") }
+        guard steps > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0 else {
+            throw ValidationError("counts and rates must be positive")
+        }
+    }
+
+    func run() async throws {
+        AllocatorTuning.retainLargeBuffers()
+        let runURL = URL(fileURLWithPath: out)
+        let bestURL = runURL.appendingPathComponent(Trainer.bestModelFolderName)
+        do {
+            if !testOnly { try trainModel(runURL: runURL) }
+            if let test {
+                let detector = try BEVDetector.load(from: bestURL)
+                let url = runURL.appendingPathComponent("test-detections.jsonl")
+                let count = try writeDetections(detector: detector, split: URL(fileURLWithPath: test), to: url)
+                print("wrote \(count) frames of test detections to \(url.path)")
+            }
+        } catch let error as V2XError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func trainModel(runURL: URL) throws {
+        guard let train, let val else { return }
+        var trainer: Trainer
+        let checkpointURL = runURL.appendingPathComponent(Trainer.checkpointFileName)
+        if resume {
+            trainer = try Trainer(checkpoint: Checkpoint.read(from: checkpointURL))
+            print("resuming at step \(trainer.step) of \(trainer.options.totalSteps)")
+        } else {
+            let options = TrainingOptions(
+                seed: seed, totalSteps: steps, batchSize: batch, learningRate: lr, warmupSteps: warmup,
+                weightDecay: weightDecay, validateEverySteps: validateEvery, checkpointEverySteps: checkpointEvery
+            )
+            trainer = try Trainer(config: .default, options: options)
+        }
+        let trainSamples = try loadSamples(train, label: "load train", egoOnly: egoOnly).samples
+        let allVal = try loadSamples(val, label: "load val", egoOnly: true).samples
+        let stride = max(1, allVal.count / valSamples)
+        let valSet = Swift.stride(from: 0, to: allVal.count, by: stride).prefix(valSamples).map { allVal[$0] }
+        print("train samples \(trainSamples.count), val samples \(valSet.count) (of \(allVal.count)); parameters \(trainer.network.tensors.reduce(0) { $0 + $1.elementCount })")
+        let bar = ProgressBar("train", total: trainer.options.totalSteps)
+        let deadline = stopAfterMinutes > 0 ? Date().addingTimeInterval(stopAfterMinutes * 60) : nil
+        let loss = trainer.loss
+        try trainer.run(
+            training: trainSamples, runDirectory: runURL, workers: workers,
+            validate: { try Trainer.negativeMeanLoss(of: $0, on: valSet, loss: loss) },
+            progress: { p in
+                bar.update(p.step, note: String(format: "loss %.3f (hm %.3f reg %.3f)  %.1f samples/s  lr %.2e",
+                                                p.loss.total, p.loss.heatmap, p.loss.regression, p.samplesPerSecond, p.learningRate))
+            },
+            validated: { r in
+                FileHandle.standardError.write(Data(String(format: "\nstep %d: val loss %.4f%@\n", r.step, -r.score, r.isBest ? " (best, saved)" : "").utf8))
+            },
+            shouldStop: { deadline.map { Date() >= $0 } ?? false }
+        )
+        print("stopped at step \(trainer.step) of \(trainer.options.totalSteps); checkpoint \(checkpointURL.path)")
+    }
+
+    private func loadSamples(_ path: String, label: String, egoOnly: Bool) throws -> ScenarioSamples {
+        let sources = try Self.openSplit(URL(fileURLWithPath: path))
+        let bar = ProgressBar(label, total: sources.reduce(0) { $0 + $1.frameIDs.count })
+        return try ScenarioSamples(sources: sources, egoOnly: egoOnly) { done, _ in bar.update(done) }
+    }
+
+    /// A split folder of scenarios, or one scenario.
+    static func openSplit(_ url: URL) throws -> [any ScenarioSource] {
+        do {
+            return [try ScenarioLoader.open(url)]
+        } catch let error as V2XError where error.code == .unsupportedFormat {
+            return try OPV2VDataset(directory: url).scenarios()
+        }
+    }
+
+    /// Single-agent detections (each frame's first vehicle as ego) for every frame of a split.
+    private func writeDetections(detector: BEVDetector, split: URL, to url: URL) throws -> Int {
+        let sources = try Self.openSplit(split)
+        let bar = ProgressBar("detect test", total: sources.reduce(0) { $0 + $1.frameIDs.count })
+        var records: [FrameBoxes] = []
+        for source in sources {
+            for index in source.frameIDs.indices {
+                let frame = try source.frame(at: index)
+                guard let ego = frame.agents.first(where: { $0.kind == .vehicle }) ?? frame.agents.first else { continue }
+                let boxes = try detector.detect(points: ego.points)
+                records.append(FrameBoxes(scenario: source.name, frame: frame.frameID, ego: ego.agentID, timestamp: ego.timestamp, boxes: boxes))
+                bar.update(records.count)
+            }
+        }
+        try FrameBoxesFile.write(records, to: url)
+        return records.count
+    }
+}
