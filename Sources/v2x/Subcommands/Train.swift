@@ -46,8 +46,8 @@ struct Train: AsyncParsableCommand {
     var checkpointEvery = 50
     @Option(help: "Use at most N validation samples (evenly spaced).")
     var valSamples = 200
-    @Flag(help: "Train on each frame's ego only instead of every agent's sweep.")
-    var egoOnly = false
+    @Option(help: "Agents whose sweeps become training samples.")
+    var agents: ScenarioSamples.Agents = .vehicles
     @Option(help: "Worker threads: samples of a batch in parallel, OpenBLAS single-threaded in each.")
     var workers = 2
     @Option(help: "Stop cleanly (checkpoint written) after this many minutes; 0 means no limit.")
@@ -93,8 +93,8 @@ struct Train: AsyncParsableCommand {
             )
             trainer = try Trainer(config: .default, options: options)
         }
-        let trainSamples = try loadSamples(train, label: "load train", egoOnly: egoOnly).samples
-        let allVal = try loadSamples(val, label: "load val", egoOnly: true).samples
+        let trainSamples = try loadSamples(train, label: "load train", agents: agents).samples
+        let allVal = try loadSamples(val, label: "load val", agents: .ego).samples
         let stride = max(1, allVal.count / valSamples)
         let valSet = Swift.stride(from: 0, to: allVal.count, by: stride).prefix(valSamples).map { allVal[$0] }
         print("train samples \(trainSamples.count), val samples \(valSet.count) (of \(allVal.count)); parameters \(trainer.network.tensors.reduce(0) { $0 + $1.elementCount })")
@@ -116,10 +116,10 @@ struct Train: AsyncParsableCommand {
         print("stopped at step \(trainer.step) of \(trainer.options.totalSteps); checkpoint \(checkpointURL.path)")
     }
 
-    private func loadSamples(_ path: String, label: String, egoOnly: Bool) throws -> ScenarioSamples {
+    private func loadSamples(_ path: String, label: String, agents: ScenarioSamples.Agents) throws -> ScenarioSamples {
         let sources = try Self.openSplit(URL(fileURLWithPath: path))
         let bar = ProgressBar(label, total: sources.reduce(0) { $0 + $1.frameIDs.count })
-        return try ScenarioSamples(sources: sources, egoOnly: egoOnly) { done, _ in bar.update(done) }
+        return try ScenarioSamples(sources: sources, agents: agents) { done, _ in bar.update(done) }
     }
 
     /// A split folder of scenarios, or one scenario.
@@ -149,3 +149,5 @@ struct Train: AsyncParsableCommand {
         return records.count
     }
 }
+
+extension ScenarioSamples.Agents: ExpressibleByArgument {}
