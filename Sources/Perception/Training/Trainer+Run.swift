@@ -25,9 +25,10 @@ extension Trainer {
 
     /// Trains until `options.totalSteps` (or until `shouldStop` says so), writing
     /// `<runDirectory>/checkpoint.safetensors` every `checkpointEverySteps` steps and
-    /// `<runDirectory>/best/` whenever `validate` (higher is better) improves. `workers`: see `trainStep`.
+    /// `<runDirectory>/best/` whenever `validate` (higher is better) improves (its safetensors
+    /// metadata: `modelMetadata` plus step, score and seed). `workers`: see `trainStep`.
     public mutating func run(
-        training samples: [TrainingSample], runDirectory: URL, workers: Int = 1,
+        training samples: [TrainingSample], runDirectory: URL, workers: Int = 1, modelMetadata: [String: String] = [:],
         validate: (BEVDetector) throws -> Double,
         progress: (Progress) -> Void = { _ in },
         validated: (ValidationReport) -> Void = { _ in },
@@ -57,7 +58,9 @@ extension Trainer {
                 if isBest {
                     try detector.save(
                         to: runDirectory.appendingPathComponent(Self.bestModelFolderName),
-                        metadata: ["step": String(step), "validation_score": String(score), "seed": String(options.seed)]
+                        metadata: modelMetadata.merging(
+                            ["step": String(step), "validation_score": String(score), "seed": String(options.seed)]
+                        ) { _, new in new }
                     )
                 }
                 validated(ValidationReport(step: step, score: score, isBest: isBest))

@@ -30,8 +30,8 @@ struct Train: AsyncParsableCommand {
     var testOnly = false
     @Option(help: "Random seed (initialisation, shuffling, augmentation).")
     var seed: UInt64 = 1
-    @Option(help: "Optimizer steps in the whole run.")
-    var steps = 4000
+    @Option(help: "Optimizer steps in the whole run (default 4000); with --resume, extends or shortens the stored schedule.")
+    var steps: Int?
     @Option(help: "Samples per step.")
     var batch = 4
     @Option(help: "Peak learning rate (AdamW, warm-up then cosine decay).")
@@ -56,7 +56,7 @@ struct Train: AsyncParsableCommand {
     func validate() throws {
         if !testOnly && (train == nil || val == nil) { throw ValidationError("--train and --val are required unless --test-only") }
         if testOnly && test == nil { throw ValidationError("--test-only needs --test") }
-        guard steps > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0 else {
+        guard (steps ?? 1) > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0 else {
             throw ValidationError("counts and rates must be positive")
         }
     }
@@ -84,11 +84,13 @@ struct Train: AsyncParsableCommand {
         var trainer: Trainer
         let checkpointURL = runURL.appendingPathComponent(Trainer.checkpointFileName)
         if resume {
-            trainer = try Trainer(checkpoint: Checkpoint.read(from: checkpointURL))
+            var checkpoint = try Checkpoint.read(from: checkpointURL)
+            if let steps { checkpoint.options.totalSteps = steps }
+            trainer = try Trainer(checkpoint: checkpoint)
             print("resuming at step \(trainer.step) of \(trainer.options.totalSteps)")
         } else {
             let options = TrainingOptions(
-                seed: seed, totalSteps: steps, batchSize: batch, learningRate: lr, warmupSteps: warmup,
+                seed: seed, totalSteps: steps ?? 4000, batchSize: batch, learningRate: lr, warmupSteps: warmup,
                 weightDecay: weightDecay, validateEverySteps: validateEvery, checkpointEverySteps: checkpointEvery
             )
             trainer = try Trainer(config: .default, options: options)
@@ -103,6 +105,7 @@ struct Train: AsyncParsableCommand {
         let loss = trainer.loss
         try trainer.run(
             training: trainSamples, runDirectory: runURL, workers: workers,
+            modelMetadata: ["command": CommandLine.arguments.joined(separator: " ")],
             validate: { try Trainer.negativeMeanLoss(of: $0, on: valSet, loss: loss) },
             progress: { p in
                 bar.update(p.step, note: String(format: "loss %.3f (hm %.3f reg %.3f)  %.1f samples/s  lr %.2e",
