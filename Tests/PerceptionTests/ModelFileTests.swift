@@ -102,5 +102,9 @@ import V2XTestSupport
         #expect(throws: V2XError.self) { try detector.detect(foreign) }
         #expect(throws: V2XError.self) { try EgoOnlyFusion().fuse([]) }
         #expect(try EgoOnlyFusion().fuse([empty, foreign]) == empty)
+        let confidence = try detector.confidenceMap(empty)
+        let head = try detector.headOutput(empty)
+        #expect(confidence.channels == 1 && confidence.height == 8)
+        #expect(abs(confidence[3, 4, 0] - 1 / (1 + exp(-head[3, 4, 0]))) < 1e-6)
     }
 }

@@ -48,6 +48,21 @@ public struct BEVDetector: Sendable, Equatable {
         return try network.head(features.map).output
     }
 
+    /// Per-cell confidence of the agent's own features: the largest class probability
+    /// (sigmoid of the heatmap), `(H/2, W/2, 1)` on `features.grid`. What a node can use to
+    /// choose which cells are worth sending.
+    public func confidenceMap(_ features: BEVFeatures) throws -> FeatureMap {
+        let head = try headOutput(features)
+        let k = config.classes.count, channels = config.headOutputChannels
+        var out = FeatureMap(height: head.height, width: head.width, channels: 1)
+        for cell in 0..<(head.height * head.width) {
+            var best = -Float.infinity
+            for c in 0..<k { best = max(best, head.values[cell * channels + c]) }
+            out.values[cell] = 1 / (1 + exp(-best))
+        }
+        return out
+    }
+
     /// `detect(encode(points))`: single-agent detection.
     public func detect(points: PointCloud) throws -> [Box3D] {
         try detect(encode(points))

@@ -51,7 +51,8 @@ public struct DetectorNetwork: Sendable, Equatable {
     /// `config`, with the same shapes.
     /// - Throws: `V2XError.shapeMismatch` / `.notFound` naming the offending tensor, `.nonFiniteValue` for NaN/inf weights.
     public init(config: DetectorConfig, tensors: [NamedTensor], path: String? = nil) throws {
-        var rng = SystemRandomNumberGenerator()
+        // Build the layer shapes (their initial values are all replaced by `load`).
+        var rng = SplitMix64(seed: 0)
         var network = try DetectorNetwork(config: config, using: &rng)
         try network.load(tensors, path: path)
         self = network
