@@ -10,7 +10,8 @@ import V2XCore
 ///
 /// Run folder (`--out`): `checkpoint.safetensors` (resumable, every `--checkpoint-every`
 /// steps), `best/` (a model folder: `config.json` + `model.safetensors`),
-/// `test-detections.jsonl` (ego = each frame's first vehicle).
+/// `test-detections.jsonl` (ego = each frame's first vehicle) with ground truth beside it
+/// (`test-gt-ego5.jsonl`, `test-gt-cooperative.jsonl`).
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the BEV LiDAR detector (fp32, OpenBLAS); select on val, detect on test."
@@ -134,21 +135,34 @@ struct Train: AsyncParsableCommand {
         }
     }
 
-    /// Single-agent detections (each frame's first vehicle as ego) for every frame of a split.
+    /// Single-agent detections (each frame's first vehicle as ego) for every frame of a split,
+    /// and two ground-truth files in the same format for `v2x eval --gt`:
+    /// `test-gt-ego5.jsonl` (objects with ≥ 5 returns in the ego's own sweep) and
+    /// `test-gt-cooperative.jsonl` (every object with a return in any agent's sweep).
     private func writeDetections(detector: BEVDetector, split: URL, to url: URL) throws -> Int {
         let sources = try Self.openSplit(split)
         let bar = ProgressBar("detect test", total: sources.reduce(0) { $0 + $1.frameIDs.count })
-        var records: [FrameBoxes] = []
+        let truth = CooperativeGroundTruth()
+        var records: [FrameBoxes] = [], egoVisible: [FrameBoxes] = [], cooperative: [FrameBoxes] = []
         for source in sources {
             for index in source.frameIDs.indices {
                 let frame = try source.frame(at: index)
                 guard let ego = frame.agents.first(where: { $0.kind == .vehicle }) ?? frame.agents.first else { continue }
                 let boxes = try detector.detect(points: ego.points)
-                records.append(FrameBoxes(scenario: source.name, frame: frame.frameID, ego: ego.agentID, timestamp: ego.timestamp, boxes: boxes))
+                func record(_ b: [Box3D]) -> FrameBoxes {
+                    FrameBoxes(scenario: source.name, frame: frame.frameID, ego: ego.agentID, timestamp: ego.timestamp, boxes: b)
+                }
+                records.append(record(boxes))
+                let entries = try truth.entries(for: frame, egoID: ego.agentID)
+                egoVisible.append(record(entries.filter { $0.egoPoints >= 5 }.map(\.box)))
+                cooperative.append(record(entries.map(\.box)))
                 bar.update(records.count)
             }
         }
         try FrameBoxesFile.write(records, to: url)
+        let folder = url.deletingLastPathComponent()
+        try FrameBoxesFile.write(egoVisible, to: folder.appendingPathComponent("test-gt-ego5.jsonl"))
+        try FrameBoxesFile.write(cooperative, to: folder.appendingPathComponent("test-gt-cooperative.jsonl"))
         return records.count
     }
 }
