@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // MARK: System libraries (module maps over pkg-config)
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "Perception", dependencies: ["V2XCore", "Scenario", "Quant", "COpenBLAS"]),
         .target(name: "Comm", dependencies: ["V2XCore", "Perception", "CZeroMQ"]),
         .target(name: "Fusion", dependencies: ["V2XCore", "Perception", "Comm"]),
-        .target(name: "Metrics", dependencies: ["V2XCore", "Scenario", "CPNG"]),
+        .target(name: "Metrics", dependencies: ["V2XCore", "Scenario", "CPNG", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // MARK: The command-line tool
         .executableTarget(
@@ -66,5 +67,6 @@ let package = Package(
         .testTarget(name: "QuantTests", dependencies: ["Quant", "QuantKernels", "V2XTestSupport"]),
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "COpenBLAS", "V2XTestSupport"]),
         .testTarget(name: "CommTests", dependencies: ["Comm", "CZeroMQ", "V2XTestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Scenario", "V2XTestSupport"]),
     ]
 )

@@ -32,6 +32,22 @@ import V2XCore
         #expect(abs(entries[0].box.x + 90) < 1e-9)
     }
 
+    @Test func theEgosOwnCarIsNeverItsGroundTruth() throws {
+        var f = try frame()
+        // The collaborator annotates the ego's car (around the ego LiDAR) and sees it.
+        let egoCar = SceneObject(id: 1, box: Box3D(x: 0.3, y: 0, z: -1, l: 4.5, w: 1.9, h: 1.6, yaw: 0.1), speedMetersPerSecond: 5)
+        f.agents[1].objects.append(egoCar)
+        f.agents[1].objects.removeAll { $0.id == 2 }
+        f.agents[0].objects.removeAll { $0.id == 1 }
+        let p = try PointCloud(x: [-99.8], y: [0], z: [-1], intensity: [0.5])
+        f.agents[1].points.append(contentsOf: p)
+        let entries = try CooperativeGroundTruth().entries(for: f, egoID: "1")
+        #expect(!entries.contains { abs($0.box.x) < 1 && abs($0.box.y) < 1 })
+        // From the collaborator's point of view the same car is ground truth.
+        let fromCollaborator = try CooperativeGroundTruth().entries(for: f, egoID: "2")
+        #expect(fromCollaborator.contains { abs($0.box.x + 99.7) < 1e-6 })
+    }
+
     @Test func unknownEgoIsAnError() {
         #expect(throws: V2XError.self) { try CooperativeGroundTruth().entries(for: frame(), egoID: "9") }
     }

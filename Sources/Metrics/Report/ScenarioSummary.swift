@@ -42,3 +42,23 @@ public struct ScenarioSummary: Sendable, Equatable {
         ]
     }
 }
+
+extension ScenarioSummary {
+    /// Writes the summary as JSON (keys: `scenario`, `ego`, `frames`, `mean_agents`,
+    /// `mean_points_per_sweep`, `mean_gt_objects`, `mean_ego_visible_objects`).
+    public func writeJSON(to url: URL, scenario: String, ego: String) throws {
+        let object: [String: Any] = [
+            "scenario": scenario, "ego": ego, "frames": frames,
+            "mean_agents": Self.mean(agentsPerFrame),
+            "mean_points_per_sweep": Self.mean(pointsPerSweep),
+            "mean_gt_objects": Self.mean(cooperativeObjects),
+            "mean_ego_visible_objects": Self.mean(egoVisibleObjects),
+        ]
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: url)
+        } catch {
+            throw V2XError(.ioFailure, "cannot write summary: \(error.localizedDescription)", path: url.path)
+        }
+    }
+}

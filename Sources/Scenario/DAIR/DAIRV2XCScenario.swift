@@ -37,7 +37,7 @@ public struct DAIRV2XCScenario: ScenarioSource {
     public let root: URL
     public let name: String
     public let agentIDs = [DAIRV2XCScenario.vehicleID, DAIRV2XCScenario.infrastructureID]
-    public var frameIDs: [String] { pairs.map(\.frameID) }
+    public let frameIDs: [String]
     private let pairs: [Pair]
 
     /// One side's files for one frame, paths relative to the root.
@@ -157,6 +157,7 @@ public struct DAIRV2XCScenario: ScenarioSource {
         self.pairs = pairs.sorted {
             ($0.vehicle.timestamp, $0.frameID) < ($1.vehicle.timestamp, $1.frameID)
         }
+        frameIDs = self.pairs.map(\.frameID)
     }
 
     /// A side's `data_info.json` keyed by root-relative point-cloud path.

@@ -1,3 +1,4 @@
+import Foundation
 import V2XCore
 
 /// Ground truth for scoring one ego frame (DESIGN.md, "Evaluation protocol").
@@ -6,7 +7,9 @@ import V2XCore
 /// has at least `minimumPoints` LiDAR returns inside its box in at least one agent's
 /// sweep; it is expressed in the ego LiDAR frame. For each object the counts also record
 /// how many returns the ego itself has, so evaluation can split ego-visible objects from
-/// cooperative-only ones.
+/// cooperative-only ones. The ego's own vehicle (the object whose footprint holds the
+/// ego's LiDAR) is never part of its ground truth, even when collaborators annotate and
+/// see it: a detector is not asked to find the car it rides on.
 public struct CooperativeGroundTruth: Sendable {
     /// One scored object with its visibility.
     public struct Entry: Sendable, Equatable {
@@ -55,10 +58,9 @@ public struct CooperativeGroundTruth: Sendable {
         let worldToEgo = ego.lidarPose.inverse
         return objects.indices.compactMap { i in
             guard total[i] >= minimumPoints else { return nil }
-            return Entry(
-                objectID: objects[i].id, box: objects[i].box.transformed(by: worldToEgo),
-                egoPoints: own[i], totalPoints: total[i]
-            )
+            let box = objects[i].box.transformed(by: worldToEgo)
+            guard !Self.carriesSensor(box) else { return nil }
+            return Entry(objectID: objects[i].id, box: box, egoPoints: own[i], totalPoints: total[i])
         }
     }
 
@@ -70,6 +72,15 @@ public struct CooperativeGroundTruth: Sendable {
             timestamp: ego?.timestamp ?? Timestamp(nanoseconds: 0),
             boxes: try entries(for: frame, egoID: egoID).map(\.box)
         )
+    }
+
+    /// Whether a box (in the ego LiDAR frame) is the ego's own vehicle: its footprint
+    /// holds the sensor origin.
+    static func carriesSensor(_ box: Box3D) -> Bool {
+        let (c, s) = (cos(box.yaw), sin(box.yaw))
+        let along = -(c * box.x + s * box.y)
+        let across = -(-s * box.x + c * box.y)
+        return abs(along) <= box.l / 2 && abs(across) <= box.w / 2
     }
 
     /// Number of the agent's returns inside each object's box.

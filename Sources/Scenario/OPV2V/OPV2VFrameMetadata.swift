@@ -76,8 +76,13 @@ public struct OPV2VFrameMetadata: Sendable, Equatable {
             guard let mapping = vehicles.mapping else {
                 throw V2XError(.malformedData, "'vehicles' must be a mapping from id to object", path: path, line: vehicles.mark?.line)
             }
+            var ids = Set<Int>()
             for (key, value) in mapping {
-                objects.append(try object(key: key, value: value, fields: fields))
+                let object = try object(key: key, value: value, fields: fields)
+                guard ids.insert(object.id).inserted else {
+                    throw V2XError(.malformedData, "vehicle \(object.id) is listed twice", path: path, line: key.mark?.line)
+                }
+                objects.append(object)
             }
         }
         objects.sort { $0.id < $1.id }

@@ -32,7 +32,11 @@ public struct BEVPolygon: Sendable, Equatable {
             self.init(uncheckedVertices: [])
             return
         }
-        self.init(uncheckedVertices: box.bevCorners)
+        // A rectangle's vertex mean is its centre and its circumradius ½·√(l² + w²).
+        self.init(
+            vertices: box.bevCorners, area: box.l * box.w, center: SIMD2(box.x, box.y),
+            radius: 0.5 * (box.l * box.l + box.w * box.w).squareRoot()
+        )
     }
 
     /// A convex polygon from its vertices.
@@ -61,16 +65,22 @@ public struct BEVPolygon: Sendable, Equatable {
     }
 
     private init(uncheckedVertices vertices: [SIMD2<Double>]) {
-        self.vertices = vertices
-        area = Self.shoelaceArea(vertices)
         if vertices.isEmpty {
-            boundingCenter = .zero
-            boundingRadius = 0
+            self.init(vertices: [], area: 0, center: .zero, radius: 0)
         } else {
             let c = vertices.reduce(SIMD2<Double>.zero, +) / Double(vertices.count)
-            boundingCenter = c
-            boundingRadius = vertices.map { Self.length($0 - c) }.max() ?? 0
+            self.init(
+                vertices: vertices, area: Self.shoelaceArea(vertices), center: c,
+                radius: vertices.map { Self.length($0 - c) }.max() ?? 0
+            )
         }
+    }
+
+    private init(vertices: [SIMD2<Double>], area: Double, center: SIMD2<Double>, radius: Double) {
+        self.vertices = vertices
+        self.area = area
+        boundingCenter = center
+        boundingRadius = radius
     }
 
     /// Whether the bounding circles of two polygons overlap (a cheap necessary condition
@@ -90,50 +100,69 @@ public struct BEVPolygon: Sendable, Equatable {
     /// `p + (q − p)·dₚ / (dₚ − d_q)`. Coordinates are shifted to `self`'s bounding centre
     /// first, so boxes hundreds of metres from the origin keep full precision. The result
     /// may carry repeated or collinear vertices where edges touch; they add no area.
+    ///
+    /// A convex polygon crosses a line at most twice, so each step adds at most two
+    /// vertices and the work fits in a fixed scratch of `2·(n + 2m)` points (no heap
+    /// allocation for boxes). Should rounding make a nearly-degenerate subject appear to
+    /// cross a line more often, crossings after the second are dropped: they lie within
+    /// rounding error of the line and change the area by as much.
     public func intersection(_ other: BEVPolygon) -> [SIMD2<Double>] {
-        clipped(by: other).map { $0 + boundingCenter }
+        withClipped(by: other) { $0.map { $0 + boundingCenter } }
     }
 
     /// Area of the intersection in m² (0 when the polygons are disjoint or only touch).
     public func intersectionArea(with other: BEVPolygon) -> Double {
         guard boundingCirclesOverlap(other) else { return 0 }
-        return max(0, Self.shoelaceArea(clipped(by: other)))
+        return withClipped(by: other) { max(0, Self.shoelaceArea($0)) }
     }
 
-    /// The intersection in coordinates relative to `boundingCenter`.
-    private func clipped(by other: BEVPolygon) -> [SIMD2<Double>] {
-        guard !vertices.isEmpty, !other.vertices.isEmpty, boundingCirclesOverlap(other) else { return [] }
+    /// Runs `body` on the intersection in coordinates relative to `boundingCenter`.
+    private func withClipped<R>(by other: BEVPolygon, _ body: (UnsafeBufferPointer<SIMD2<Double>>) -> R) -> R {
+        let n = vertices.count, m = other.vertices.count
+        guard n > 0, m > 0, boundingCirclesOverlap(other) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let capacity = n + 2 * m
         let origin = boundingCenter
-        var current = vertices.map { $0 - origin }
-        var next: [SIMD2<Double>] = []
-        current.reserveCapacity(vertices.count + other.vertices.count)
-        next.reserveCapacity(vertices.count + other.vertices.count)
-        let clip = other.vertices.map { $0 - origin }
-        for j in clip.indices {
-            let a = clip[j], edge = clip[(j + 1) % clip.count] - a
-            next.removeAll(keepingCapacity: true)
-            var p = current[current.count - 1]
-            var dp = Self.cross(edge, p - a)
-            for q in current {
-                let dq = Self.cross(edge, q - a)
-                if (dp > 0 && dq < 0) || (dp < 0 && dq > 0) {
-                    next.append(p + (q - p) * (dp / (dp - dq)))
+        return withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: 2 * capacity) { scratch in
+            // Two halves of the scratch take turns as input and output of a clipping step.
+            // Each step writes at most (input count + 2) ≤ capacity points.
+            var input = UnsafeMutableBufferPointer(rebasing: scratch[0..<capacity])
+            var output = UnsafeMutableBufferPointer(rebasing: scratch[capacity..<(2 * capacity)])
+            for k in 0..<n { input[k] = vertices[k] - origin }
+            var count = n
+            for j in 0..<m {
+                let a = other.vertices[j] - origin
+                let edge = (other.vertices[(j + 1) % m] - origin) - a
+                var written = 0, crossings = 0
+                var p = input[count - 1]
+                var dp = Self.cross(edge, p - a)
+                for k in 0..<count {
+                    let q = input[k]
+                    let dq = Self.cross(edge, q - a)
+                    if (dp > 0 && dq < 0) || (dp < 0 && dq > 0), crossings < 2 {
+                        output[written] = p + (q - p) * (dp / (dp - dq))
+                        written += 1
+                        crossings += 1
+                    }
+                    if dq >= 0 {
+                        output[written] = q
+                        written += 1
+                    }
+                    p = q
+                    dp = dq
                 }
-                if dq >= 0 { next.append(q) }
-                p = q
-                dp = dq
+                swap(&input, &output)
+                count = written
+                if count == 0 { break }
             }
-            swap(&current, &next)
-            if current.isEmpty { return [] }
+            return body(UnsafeBufferPointer(rebasing: input[0..<count]))
         }
-        return current
     }
 
     /// Signed area by the shoelace formula, positive for counter-clockwise vertices.
-    static func shoelaceArea(_ v: [SIMD2<Double>]) -> Double {
+    static func shoelaceArea<C: Collection>(_ v: C) -> Double where C.Element == SIMD2<Double>, C.Index == Int {
         guard v.count >= 3 else { return 0 }
         var twice = 0.0
-        var p = v[v.count - 1]
+        var p = v[v.startIndex + v.count - 1]
         for q in v {
             twice += p.x * q.y - q.x * p.y
             p = q

@@ -14,12 +14,17 @@
 /// `bev(_:_:)` on the polygons.
 public enum RotatedIoU {
     /// BEV IoU of two boxes, in [0, 1].
+    @inlinable
     public static func bev(_ a: Box3D, _ b: Box3D) -> Double {
         let dx = a.x - b.x, dy = a.y - b.y
-        let reach = 0.5 * ((a.l * a.l + a.w * a.w).squareRoot() + (b.l * b.l + b.w * b.w).squareRoot())
-        // Written so that NaN anywhere fails the test and falls through to the polygon
+        let d2 = dx * dx + dy * dy
+        // √(l² + w²) ≤ l + w, so this square-root-free bound rejects far pairs first.
+        // Both tests are written so that NaN fails them and falls through to the polygon
         // path, which turns a degenerate box into an empty polygon.
-        if dx * dx + dy * dy >= reach * reach { return 0 }
+        let loose = 0.5 * (abs(a.l) + abs(a.w) + abs(b.l) + abs(b.w))
+        if d2 >= loose * loose { return 0 }
+        let reach = 0.5 * ((a.l * a.l + a.w * a.w).squareRoot() + (b.l * b.l + b.w * b.w).squareRoot())
+        if d2 >= reach * reach { return 0 }
         return bev(BEVPolygon(box: a), BEVPolygon(box: b))
     }
 

@@ -103,6 +103,7 @@ import V2XCore
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nvehicles:\n  12: {angle: [0, 0, 0], center: [0, 0, 0], location: [0, 0, 0], speed: 0}\n", .notFound),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nvehicles:\n  12: {angle: [0, 0, 0], center: [0, 0, 0], extent: [1, -1, 1], location: [0, 0, 0], speed: 0}\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nvehicles:\n  12: {angle: [0, 0, 0], center: [0, 0, 0], extent: [1, 1, 1], location: [0, 0, 0], speed: 0, obj_type: Spaceship}\n", .malformedData),
+        ("lidar_pose: [0, 0, 0, 0, 0, 0]\nvehicles:\n  5: {angle: [0, 0, 0], center: [0, 0, 0], extent: [1, 1, 1], location: [0, 0, 0], speed: 0}\n  05: {angle: [0, 0, 0], center: [0, 0, 0], extent: [1, 1, 1], location: [0, 0, 0], speed: 0}\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_agent_kind: drone\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_timestamp_ns: 1.5\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_reported_lidar_pose: [0, 0, 0, 0, 0, .inf]\n", .nonFiniteValue),

@@ -110,6 +110,48 @@ import V2XTestSupport
         }
     }
 
+    @Test func nearlyCoincidentBoxesStayAtOne() {
+        // Edges that coincide up to rounding are the hard case for clipping: the result
+        // must stay 1 within rounding, whatever the heading and position.
+        var rng = SeededGenerator(seed: 21)
+        for _ in 0..<500 {
+            let b = box(.random(in: -300...300, using: &rng), .random(in: -300...300, using: &rng),
+                        .random(in: 0.5...12, using: &rng), .random(in: 0.5...3, using: &rng), .random(in: -4...4, using: &rng))
+            var nudged = b
+            nudged.x += 1e-12
+            nudged.yaw += 1e-13
+            #expect(abs(RotatedIoU.bev(b, b) - 1) < 1e-9)
+            #expect(abs(RotatedIoU.bev(b, nudged) - 1) < 1e-9)
+        }
+    }
+
+    @Test func intersectionVerticesLieInBothBoxes() {
+        let a = box(3, -2, 2, 2), b = box(3, -2, 2, 2, .pi / 4)
+        let pa = BEVPolygon(box: a), pb = BEVPolygon(box: b)
+        let region = pa.intersection(pb)
+        // The regular octagon: 8 corners (touching points may repeat), each inside both.
+        #expect(Set(region.map { SIMD2(($0.x * 1e9).rounded(), ($0.y * 1e9).rounded()) }).count == 8)
+        for p in region {
+            #expect(a.contains(SIMD3(p.x, p.y, 0), margin: 1e-9) && b.contains(SIMD3(p.x, p.y, 0), margin: 1e-9))
+        }
+        #expect(BEVPolygon(box: a).intersection(BEVPolygon(box: box(30, 0, 2, 2))).isEmpty)
+    }
+
+    @Test func manySidedPolygons() throws {
+        // A regular 16-gon of circumradius 1 (area ½·16·sin(2π/16) = 8·sin(π/8) ≈ 3.0615)
+        // contains the square of half-side 0.5 (area 1): the intersection is the square.
+        let n = 16
+        let gon = try BEVPolygon(convexVertices: (0..<n).map { k in
+            let a = 2 * Double.pi * Double(k) / Double(n)
+            return SIMD2(cos(a), sin(a))
+        })
+        #expect(abs(gon.area - 8 * sin(2 * Double.pi / 16)) < 1e-12)
+        let square = BEVPolygon(box: box(0, 0, 1, 1, 0.3))
+        #expect(abs(gon.intersectionArea(with: square) - 1) < 1e-12)
+        #expect(abs(square.intersectionArea(with: gon) - 1) < 1e-12)
+        #expect(abs(RotatedIoU.bev(gon, square) - 1 / gon.area) < 1e-12)
+    }
+
     @Test func polygonValidation() throws {
         let square: [SIMD2<Double>] = [SIMD2(0, 0), SIMD2(1, 0), SIMD2(1, 1), SIMD2(0, 1)]
         #expect(try BEVPolygon(convexVertices: square).area == 1)
