@@ -6,6 +6,6 @@ struct V2X: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "v2x",
         abstract: "Cooperative perception for connected vehicles: replay, run agents, evaluate.",
-        subcommands: [Inspect.self, Bench.self, Eval.self, ExportGT.self, Render.self, Train.self]
+        subcommands: [Inspect.self, Generate.self, Bench.self, Eval.self, ExportGT.self, Render.self, Train.self]
     )
 }

@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures and ratios to a peer measured in the same run.",
-        subcommands: [BenchIO.self, BenchEval.self, BenchPipeline.self]
+        subcommands: [BenchIO.self, BenchEval.self, BenchGenerate.self, BenchPipeline.self]
     )
 }
