@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Perception
 import Scenario
 import V2XCore
@@ -49,6 +50,8 @@ struct Train: AsyncParsableCommand {
     var valSamples = 200
     @Option(help: "Agents whose sweeps become training samples.")
     var agents: ScenarioSamples.Agents = .vehicles
+    @Option(help: "Checkpoint selection on val: ap (mean of AP@0.5 and AP@0.7, higher is better) or loss.")
+    var selectBy: Selection = .ap
     @Option(help: "Worker threads: samples of a batch in parallel, OpenBLAS single-threaded in each.")
     var workers = 2
     @Option(help: "Stop cleanly (checkpoint written) after this many minutes; 0 means no limit.")
@@ -107,17 +110,45 @@ struct Train: AsyncParsableCommand {
         try trainer.run(
             training: trainSamples, runDirectory: runURL, workers: workers,
             modelMetadata: ["command": CommandLine.arguments.joined(separator: " ")],
-            validate: { try Trainer.negativeMeanLoss(of: $0, on: valSet, loss: loss) },
+            validate: { detector in
+                switch selectBy {
+                case .loss: try Trainer.negativeMeanLoss(of: detector, on: valSet, loss: loss)
+                case .ap: try Self.validationAP(detector, valSet)
+                }
+            },
             progress: { p in
                 bar.update(p.step, note: String(format: "loss %.3f (hm %.3f reg %.3f)  %.1f samples/s  lr %.2e",
                                                 p.loss.total, p.loss.heatmap, p.loss.regression, p.samplesPerSecond, p.learningRate))
             },
             validated: { r in
-                FileHandle.standardError.write(Data(String(format: "\nstep %d: val loss %.4f%@\n", r.step, -r.score, r.isBest ? " (best, saved)" : "").utf8))
+                let what = selectBy == .loss ? "val loss" : "val mean AP@0.5/0.7"
+                let value = selectBy == .loss ? -r.score : r.score
+                FileHandle.standardError.write(Data(String(format: "\nstep %d: %@ %.4f%@\n", r.step, what, value, r.isBest ? " (best, saved)" : "").utf8))
             },
             shouldStop: { deadline.map { Date() >= $0 } ?? false }
         )
         print("stopped at step \(trainer.step) of \(trainer.options.totalSteps); checkpoint \(checkpointURL.path)")
+    }
+
+    /// How the best checkpoint is chosen.
+    enum Selection: String, ExpressibleByArgument, CaseIterable {
+        case ap, loss
+    }
+
+    /// Mean of AP@0.5 and AP@0.7 (DESIGN.md protocol, vehicles) of single-agent detections on
+    /// the val samples against their ego-visible boxes.
+    static func validationAP(_ detector: BEVDetector, _ samples: [TrainingSample]) throws -> Double {
+        var predictions: [FrameBoxes] = [], truth: [GroundTruthFrame] = []
+        for (i, sample) in samples.enumerated() {
+            func record(_ boxes: [Box3D]) -> FrameBoxes {
+                FrameBoxes(scenario: "val", frame: String(i), ego: "ego", timestamp: Timestamp(nanoseconds: 0), boxes: boxes)
+            }
+            predictions.append(record(try detector.detect(points: sample.points)))
+            truth.append(GroundTruthFrame(record: record(sample.boxes)))
+        }
+        let ap = try DetectionEvaluator().evaluate(predictions: predictions, groundTruth: truth).overall.averagePrecision
+        guard ap.count == 3 else { return 0 }
+        return ((ap[1] ?? 0) + (ap[2] ?? 0)) / 2
     }
 
     private func loadSamples(_ path: String, label: String, agents: ScenarioSamples.Agents) throws -> ScenarioSamples {
