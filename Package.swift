@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "V2XCore"),
         .target(name: "Scenario", dependencies: ["V2XCore", "PCLBridge", .product(name: "Yams", package: "Yams")]),
         .target(name: "Quant", dependencies: ["V2XCore", "QuantKernels"]),
-        .target(name: "Perception", dependencies: ["V2XCore", "Quant", "COpenBLAS"]),
+        .target(name: "Perception", dependencies: ["V2XCore", "Scenario", "Quant", "COpenBLAS"]),
         .target(
             name: "Comm",
             dependencies: [

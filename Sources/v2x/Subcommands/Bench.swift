@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures and ratios to a peer measured in the same run.",
-        subcommands: [BenchIO.self, BenchGenerate.self, BenchEval.self, BenchKernels.self, BenchComm.self]
+        subcommands: [BenchIO.self, BenchGenerate.self, BenchEval.self, BenchPipeline.self, BenchKernels.self, BenchComm.self]
     )
 }

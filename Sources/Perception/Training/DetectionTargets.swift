@@ -1,0 +1,69 @@
+import Foundation
+import V2XCore
+
+/// CenterPoint training targets on the feature grid.
+///
+/// - `heatmap`: `(H, W, K)` channels-last; per object a Gaussian around its centre cell,
+///   exactly 1 at that cell, merged by max; `σ = (2r + 1) / 6` with `r` the CornerNet
+///   radius at overlap 0.1 (at least `minimumRadius` cells).
+/// - `centers`: one entry per object whose centre is on the grid: the cell, the class
+///   channel and its 8-number `BoxCoder` code (a later object on the same cell replaces an earlier one).
+public struct DetectionTargets: Sendable, Equatable {
+    public struct Center: Sendable, Equatable {
+        public var row: Int
+        public var column: Int
+        public var classIndex: Int
+        public var code: [Float]
+    }
+
+    public var heatmap: FeatureMap
+    public var centers: [Center]
+
+    /// Smallest Gaussian radius in cells.
+    public static let minimumRadius = 2
+
+    /// Builds the targets for boxes in the sensor frame; boxes of other categories are ignored.
+    public init(boxes: [Box3D], config: DetectorConfig) {
+        let grid = config.featureGrid
+        let coder = BoxCoder(grid: grid)
+        let k = config.classes.count
+        var heatmap = FeatureMap(height: grid.height, width: grid.width, channels: k)
+        var byCell: [Int: Center] = [:]
+        var order: [Int] = []
+        for box in boxes {
+            guard let cls = config.classes.firstIndex(of: box.label.category),
+                  let (row, column, code) = coder.encode(box) else { continue }
+            let radius = max(Self.minimumRadius, Int(Self.gaussianRadius(
+                length: box.l / grid.cellSizeMeters, width: box.w / grid.cellSizeMeters, minimumOverlap: 0.1)))
+            let sigma = Double(2 * radius + 1) / 6
+            for dr in -radius...radius {
+                for dc in -radius...radius {
+                    let r = row + dr, c = column + dc
+                    guard r >= 0, r < grid.height, c >= 0, c < grid.width else { continue }
+                    let v = Float(exp(-Double(dr * dr + dc * dc) / (2 * sigma * sigma)))
+                    let i = (r * grid.width + c) * k + cls
+                    if v > heatmap.values[i] { heatmap.values[i] = v }
+                }
+            }
+            let key = (row * grid.width + column) * k + cls
+            if byCell[key] == nil { order.append(key) }
+            byCell[key] = Center(row: row, column: column, classIndex: cls, code: code)
+        }
+        self.heatmap = heatmap
+        centers = order.compactMap { byCell[$0] }
+    }
+
+    /// The CornerNet radius (in cells) within which a shifted box of size `length × width`
+    /// cells still overlaps the original by at least `minimumOverlap` IoU: the smallest root
+    /// of the three corner-shift cases.
+    public static func gaussianRadius(length: Double, width: Double, minimumOverlap o: Double) -> Double {
+        let (h, w) = (length, width)
+        let b1 = h + w, c1 = w * h * (1 - o) / (1 + o)
+        let r1 = (b1 + (b1 * b1 - 4 * c1).squareRoot()) / 2
+        let b2 = 2 * (h + w), c2 = (1 - o) * w * h
+        let r2 = (b2 + (b2 * b2 - 16 * c2).squareRoot()) / 2
+        let a3 = 4 * o, b3 = -2 * o * (h + w), c3 = (o - 1) * w * h
+        let r3 = (b3 + (b3 * b3 - 4 * a3 * c3).squareRoot()) / 2
+        return min(r1, r2, r3)
+    }
+}
