@@ -1,4 +1,5 @@
 import Foundation
+import V2XCore
 
 /// Makes hostile inputs from valid envelopes, deterministically for a seed: the fuzz
 /// corpus of the gate's randomized test and of `v2x bench comm --fuzz`.

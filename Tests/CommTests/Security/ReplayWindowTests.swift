@@ -1,5 +1,6 @@
 import Comm
 import Testing
+import V2XCore
 
 @Suite struct ReplayWindowTests {
     @Test func acceptsEachNumberOnceWithinTheWindow() {
