@@ -1,0 +1,83 @@
+import Perception
+import V2XCore
+
+/// The ego's detection stage: what each fusion mode does with the ego's observation and
+/// its collaborators', ending in boxes in the ego's LiDAR frame.
+///
+/// - `none`: the ego's features (or, without them, its points) through the head.
+/// - `intermediate`: each collaborator's decoded map warped into the ego frame
+///   (`FeatureWarp`), weighted (`TrustModel`, or coverage only), combined with the ego's
+///   (`FusionOperator`) and run through the head.
+/// - `late`: every agent's boxes merged with time compensation (`LateFusion`).
+/// - `early`: every agent's points merged, then the whole detector (`EarlyFusion`).
+public struct CooperativeDetector: Sendable {
+    public let detector: BEVDetector
+    public let settings: FusionSettings
+    let late: LateFusion
+
+    /// - Throws: `V2XError.invalidArgument` for invalid late-fusion settings.
+    public init(detector: BEVDetector, settings: FusionSettings) throws {
+        self.detector = detector
+        self.settings = settings
+        late = try LateFusion(nmsIoUThreshold: settings.lateNMSIoUThreshold, compensatesMotion: settings.lateMotionCompensation)
+    }
+
+    /// Detections for the ego's frame.
+    /// - Throws: `V2XError.invalidArgument` when an observation lacks what the mode needs,
+    ///   `.shapeMismatch` when a map is not on the detector's feature grid.
+    public func detect(ego: AgentObservation, collaborators: [AgentObservation]) throws -> [Box3D] {
+        switch settings.mode {
+        case .none:
+            if ego.features != nil { return try detector.detect(features(of: ego)) }
+            guard let points = ego.points else { throw V2XError(.invalidArgument, "the ego observation has neither features nor points") }
+            return try detector.detect(points: points)
+        case .intermediate:
+            return try detector.detect(fuseFeatures(ego: ego, collaborators: collaborators))
+        case .late:
+            return late.fuse(ego: ego, collaborators: collaborators)
+        case .early:
+            return try detector.detect(points: EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators))
+        }
+    }
+
+    /// Intermediate fusion up to the head: the fused map on the ego's feature grid.
+    public func fuseFeatures(ego: AgentObservation, collaborators: [AgentObservation]) throws -> BEVFeatures {
+        let egoFeatures = try features(of: ego)
+        var inputs: [(map: FeatureMap, weights: [Float])] = []
+        for agent in collaborators {
+            let own = try features(of: agent, grid: agent.grid ?? egoFeatures.grid)
+            let warp = FeatureWarp(sourceGrid: own.grid, targetGrid: egoFeatures.grid)
+            let warped = try warp.warp(own.map, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
+            let weights: [Float]
+            if let trust = settings.trust {
+                let confidence = try agent.confidence.map {
+                    try warp.warpScalar($0, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
+                }
+                weights = trust.weights(warped, ageSeconds: ego.captureTime.seconds(since: agent.captureTime),
+                                        pose: agent.poseUncertainty, confidence: confidence)
+            } else {
+                weights = warped.coverage.map { $0 > 0 ? 1 : 0 }
+            }
+            inputs.append((warped.map, weights))
+        }
+        let fused = try settings.fusionOperator.fuse(ego: egoFeatures.map, collaborators: inputs)
+        return try BEVFeatures(grid: egoFeatures.grid, map: fused, sensorToWorld: ego.pose)
+    }
+
+    /// An observation's map as `BEVFeatures` on `grid` (the ego's must be the detector's).
+    func features(of agent: AgentObservation, grid: BEVGrid? = nil) throws -> BEVFeatures {
+        guard let map = agent.features else {
+            throw V2XError(.invalidArgument, "intermediate fusion needs the feature map of agent '\(agent.agentID)'")
+        }
+        guard map.channels == detector.config.featureChannels else {
+            throw V2XError(.shapeMismatch, "agent '\(agent.agentID)' sent \(map.channels) channels; the model needs \(detector.config.featureChannels)")
+        }
+        if let mask = agent.sentMask, mask.count != map.height * map.width {
+            throw V2XError(.shapeMismatch, "agent '\(agent.agentID)' sent a mask of \(mask.count) cells for a \(map.height)×\(map.width) map")
+        }
+        if let confidence = agent.confidence, confidence.count != map.height * map.width {
+            throw V2XError(.shapeMismatch, "agent '\(agent.agentID)' sent \(confidence.count) confidences for a \(map.height)×\(map.width) map")
+        }
+        return try BEVFeatures(grid: grid ?? detector.config.featureGrid, map: map, sensorToWorld: agent.pose)
+    }
+}

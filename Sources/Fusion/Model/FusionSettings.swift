@@ -1,0 +1,22 @@
+/// Everything that fixes how the ego fuses: the mode, and for intermediate fusion the
+/// operator and trust model; for late fusion its NMS and time compensation.
+public struct FusionSettings: Sendable, Equatable, Codable {
+    public var mode: FusionMode
+    /// Intermediate fusion: how warped maps are combined.
+    public var fusionOperator: FusionOperator
+    /// Intermediate fusion: per-cell trust weights; `nil` weighs every covered cell 1.
+    public var trust: TrustModel?
+    /// Late fusion: BEV IoU above which a lower-scored box of the same class is dropped.
+    public var lateNMSIoUThreshold: Double
+    /// Late fusion: extrapolate collaborators' boxes to the ego's time (TCLF).
+    public var lateMotionCompensation: Bool
+
+    /// The defaults: trust-weighted max for intermediate fusion, TCLF for late fusion.
+    public init(
+        mode: FusionMode, fusionOperator: FusionOperator = .max, trust: TrustModel? = TrustModel(),
+        lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true
+    ) {
+        self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
+        self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
+    }
+}
