@@ -17,8 +17,8 @@ public struct AgentEncoding: Sendable {
     public var confidence: [Float]
     /// The agent's own detections, in its LiDAR frame.
     public var boxes: [Box3D]
-    /// The codebook message built from this frame, when coded features were asked for.
-    public var coded: CodedMessage?
+    /// The codebook messages built from this frame, by byte budget, when coded features were asked for.
+    public var coded: [Int: CodedMessage]
 }
 
 /// A codebook message and what the receiver decodes from it.

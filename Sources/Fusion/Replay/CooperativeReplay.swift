@@ -52,10 +52,11 @@ public struct CooperativeReplay {
         }
         let maxDelay = settings.map(\.delaySeconds).max() ?? 0
         for precision in Set(settings.map(\.precision)) {
-            let needsCodes = settings.contains { $0.precision == precision && $0.payload == .codedFeatures }
+            let budgets = Set(settings.filter { $0.precision == precision && $0.payload == .codedFeatures }
+                .map { $0.budgetBytes ?? selector.budgetBytes })
             for agent in frame.agents {
                 var encoding = try encode(agent, frameIndex: frame.index, precision: precision)
-                if needsCodes { encoding.coded = try code(encoding) }
+                for budget in budgets { encoding.coded[budget] = try code(encoding, budgetBytes: budget) }
                 history[precision, default: [:]][agent.agentID, default: []].append(encoding)
             }
             evict(precision: precision, present: Set(frame.agents.map(\.agentID)), now: frame.agents[0].timestamp, keepingSeconds: maxDelay)
@@ -79,13 +80,13 @@ public struct CooperativeReplay {
             agentID: agent.agentID, frameIndex: frameIndex, captureTime: agent.timestamp, pose: agent.lidarPose,
             points: agent.points, features: features.map,
             confidence: detector.confidenceMap(headOutput: head).values,
-            boxes: try detector.decoder.decode(head), coded: nil)
+            boxes: try detector.decoder.decode(head), coded: [:])
     }
 
-    func code(_ encoding: AgentEncoding) throws -> CodedMessage {
+    func code(_ encoding: AgentEncoding, budgetBytes: Int) throws -> CodedMessage {
         guard let codebook else { throw V2XError(.invalidArgument, "coded features need a codebook (run `v2x codebook`)") }
         let encoder = try BEVMessageEncoder(
-            codebook: codebook, selector: selector, identity: identity(encoding.agentID),
+            codebook: codebook, selector: CellSelector(threshold: selector.threshold, budgetBytes: budgetBytes), identity: identity(encoding.agentID),
             grid: detector.config.featureGrid, agentKind: .vehicle)
         let out = try encoder.encode(
             features: encoding.features, confidence: encoding.confidence,
@@ -153,7 +154,9 @@ public struct CooperativeReplay {
                     observation.features = sent.features
                     bytes.append(sent.features.values.count * MemoryLayout<Float>.size)
                 case .codedFeatures:
-                    guard let coded = sent.coded else { throw V2XError(.invalidArgument, "frame of '\(agentID)' was not coded") }
+                    guard let coded = sent.coded[setting.budgetBytes ?? selector.budgetBytes] else {
+                        throw V2XError(.invalidArgument, "frame of '\(agentID)' was not coded for this budget")
+                    }
                     observation.features = coded.features
                     observation.sentMask = coded.sentMask
                     observation.confidence = coded.confidence

@@ -39,10 +39,12 @@ public struct ReplaySetting: Sendable, Equatable, Codable {
     public var delaySeconds: Double
     /// Noise on collaborators' reported poses.
     public var poseNoise: PoseNoise
+    /// Byte budget of a coded message; `nil` = the replay's default selector.
+    public var budgetBytes: Int?
 
     public init(name: String, fusion: FusionSettings, precision: EncoderPrecision, payload: SharedPayload,
-                delaySeconds: Double = 0, poseNoise: PoseNoise = .none) {
+                delaySeconds: Double = 0, poseNoise: PoseNoise = .none, budgetBytes: Int? = nil) {
         self.name = name; self.fusion = fusion; self.precision = precision; self.payload = payload
-        self.delaySeconds = delaySeconds; self.poseNoise = poseNoise
+        self.delaySeconds = delaySeconds; self.poseNoise = poseNoise; self.budgetBytes = budgetBytes
     }
 }

@@ -14,8 +14,10 @@ struct Eval: AsyncParsableCommand {
             Ground truth comes from --gt (JSON Lines in the detections format, optionally with \
             per-box ego_points/total_points, e.g. from `v2x export-gt`) or from --scenario (the \
             cooperative ground truth: objects with at least one LiDAR return in any agent's \
-            sweep, seen from the ego). The JSON output's keys are documented in docs/eval-json.md.
-            """
+            sweep, seen from the ego). The JSON output's keys are documented in docs/eval-json.md. \
+            `v2x eval sweep` replays a grid of settings and writes the results table.
+            """,
+        subcommands: [EvalSweep.self]
     )
 
     @Option(help: "Detections, JSON Lines (one record per ego frame, every box with a score).")
