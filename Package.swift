@@ -79,6 +79,6 @@ let package = Package(
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "COpenBLAS", "V2XTestSupport"]),
         .testTarget(name: "CommTests", dependencies: ["Comm", "CZeroMQ", "V2XTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Scenario", "V2XTestSupport"]),
-        .testTarget(name: "FusionTests", dependencies: ["Fusion", "Perception", "Comm", "V2XTestSupport"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion", "Perception", "Comm", "Scenario", "V2XTestSupport"]),
     ]
 )

@@ -8,14 +8,17 @@ public struct AgentEncoding: Sendable {
     public var agentID: String
     public var frameIndex: Int
     public var captureTime: Timestamp
-    /// The true LiDAR pose (noise is applied per setting).
+    /// The heading-free frame everything below is expressed in.
+    public var alignment: HeadingAlignment
+    /// The true pose of the shared frame (noise is applied per setting).
     public var pose: Pose
+    /// The sweep, in the shared frame.
     public var points: PointCloud
     /// The encoder's map on the detector's feature grid.
     public var features: FeatureMap
     /// Per-cell confidence from the agent's own head.
     public var confidence: [Float]
-    /// The agent's own detections, in its LiDAR frame.
+    /// The agent's own detections, in the shared frame.
     public var boxes: [Box3D]
     /// The codebook messages built from this frame, by byte budget, when coded features were asked for.
     public var coded: [Int: CodedMessage]

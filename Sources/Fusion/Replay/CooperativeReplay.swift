@@ -11,7 +11,8 @@ import V2XCore
 /// modes, delays and pose noise costs one encode per agent and frame. Delay is applied on
 /// the scenario clock: a collaborator contributes its newest frame captured at least
 /// `delaySeconds` before the ego's sweep (as a message that took that long to arrive would).
-/// Frames must be fed in order.
+/// Every agent works in its heading-free frame (`HeadingAlignment`); the ego's boxes are
+/// turned back into its LiDAR frame at the end. Frames must be fed in order.
 public struct CooperativeReplay {
     /// What one setting produced for one ego frame.
     public struct FrameResult: Sendable {
@@ -23,6 +24,8 @@ public struct CooperativeReplay {
     }
 
     public let detector: BEVDetector
+    /// The head trained on fused maps, for intermediate fusion; `nil` = the detector's own.
+    public let fusionHead: BEVDetector?
     public let int8Encoder: (any FeatureEncoder)?
     public let codebook: ProductCodebook?
     public let selector: CellSelector
@@ -36,20 +39,34 @@ public struct CooperativeReplay {
     ///   - int8Encoder: needed by settings with `.int8` precision.
     ///   - codebook: needed by settings with `.codedFeatures` payload.
     ///   - agentIDs: every agent that may send (their signing keys are made per run).
-    public init(detector: BEVDetector, int8Encoder: (any FeatureEncoder)?, codebook: ProductCodebook?,
+    public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, int8Encoder: (any FeatureEncoder)?, codebook: ProductCodebook?,
                 selector: CellSelector, agentIDs: [String], seed: UInt64 = 1) {
-        self.detector = detector; self.int8Encoder = int8Encoder; self.codebook = codebook
+        self.detector = detector; self.fusionHead = fusionHead; self.int8Encoder = int8Encoder; self.codebook = codebook
         self.selector = selector; self.seed = seed
         identities = Dictionary(uniqueKeysWithValues: agentIDs.map { ($0, SigningIdentity.generate(agentID: $0)) })
     }
 
-    /// Runs every setting on one frame.
+    /// Runs every setting on one frame: `ingest`, then each setting's `observations` through
+    /// its `CooperativeDetector`.
     /// - Throws: `V2XError.invalidArgument` when a setting needs an int8 encoder or codebook
     ///   that was not given, or the ego is not in the frame; what the stages throw otherwise.
     public mutating func process(_ frame: ScenarioFrame, egoID: String, settings: [ReplaySetting]) throws -> [FrameResult] {
         guard frame.agents.contains(where: { $0.agentID == egoID }) else {
             throw V2XError(.invalidArgument, "ego '\(egoID)' is not in frame \(frame.frameID)")
         }
+        try ingest(frame, settings: settings)
+        return try settings.map { setting in
+            let (ego, collaborators, bytes, fractions) = try observations(setting, egoID: egoID)
+            let boxes = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: setting.fusion)
+                .detect(ego: ego, collaborators: collaborators)
+            let alignment = history[setting.precision]?[egoID]?.last?.alignment ?? HeadingAlignment(lidarPose: .identity)
+            return FrameResult(boxes: alignment.lidar(boxes), messageBytes: bytes, fractionsSent: fractions)
+        }
+    }
+
+    /// Encodes every agent of `frame` at each precision `settings` use (and codes it at each
+    /// budget coded settings use), and forgets what no setting can reach any more.
+    public mutating func ingest(_ frame: ScenarioFrame, settings: [ReplaySetting]) throws {
         let maxDelay = settings.map(\.delaySeconds).max() ?? 0
         for precision in Set(settings.map(\.precision)) {
             let budgets = Set(settings.filter { $0.precision == precision && $0.payload == .codedFeatures }
@@ -61,7 +78,6 @@ public struct CooperativeReplay {
             }
             evict(precision: precision, present: Set(frame.agents.map(\.agentID)), now: frame.agents[0].timestamp, keepingSeconds: maxDelay)
         }
-        return try settings.map { try run($0, egoID: egoID) }
     }
 
     // MARK: Per agent
@@ -74,11 +90,13 @@ public struct CooperativeReplay {
             guard let int8Encoder else { throw V2XError(.invalidArgument, "int8 precision needs the int8 encoder (run `v2x quantize`)") }
             encoder = int8Encoder
         }
-        let features = try encoder.encode(agent.points, sensorToWorld: agent.lidarPose)
+        let alignment = HeadingAlignment(lidarPose: agent.lidarPose)
+        let points = alignment.shared(agent.points)
+        let features = try encoder.encode(points, sensorToWorld: alignment.sharedToWorld)
         let head = try detector.headOutput(features)
         return AgentEncoding(
-            agentID: agent.agentID, frameIndex: frameIndex, captureTime: agent.timestamp, pose: agent.lidarPose,
-            points: agent.points, features: features.map,
+            agentID: agent.agentID, frameIndex: frameIndex, captureTime: agent.timestamp, alignment: alignment,
+            pose: alignment.sharedToWorld, points: points, features: features.map,
             confidence: detector.confidenceMap(headOutput: head).values,
             boxes: try detector.decoder.decode(head), coded: [:])
     }
@@ -120,7 +138,11 @@ public struct CooperativeReplay {
 
     // MARK: Per setting
 
-    func run(_ setting: ReplaySetting, egoID: String) throws -> FrameResult {
+    /// What the ego sees under `setting` for the newest ingested frame: its own observation,
+    /// each collaborator's (delayed, noisy, as its payload carries it), and the bytes and cell
+    /// fractions of the messages used.
+    public func observations(_ setting: ReplaySetting, egoID: String) throws
+        -> (ego: AgentObservation, collaborators: [AgentObservation], messageBytes: [Int], fractionsSent: [Double]) {
         let agents = history[setting.precision] ?? [:]
         guard let ego = agents[egoID]?.last else { throw V2XError(.invalidArgument, "ego '\(egoID)' has no encoding") }
         let egoObservation = AgentObservation(
@@ -166,8 +188,7 @@ public struct CooperativeReplay {
                 collaborators.append(observation)
             }
         }
-        let boxes = try CooperativeDetector(detector: detector, settings: setting.fusion).detect(ego: egoObservation, collaborators: collaborators)
-        return FrameResult(boxes: boxes, messageBytes: bytes, fractionsSent: fractions)
+        return (egoObservation, collaborators, bytes, fractions)
     }
 
     func noisyPose(_ encoding: AgentEncoding, _ noise: PoseNoise) -> Pose {
