@@ -59,8 +59,8 @@ struct StackOptions: ParsableArguments {
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
 
-    /// A replay engine with what `settings` need loaded: the model, the int8 encoder for int8
-    /// settings, the codebook for coded payloads.
+    /// A replay engine with what `settings` need loaded: the model (and its fused-map head,
+    /// when the folder has one), the int8 encoder for int8 settings, the codebook for coded payloads.
     /// - Throws: `V2XError` naming a missing or mismatched model, calibration or codebook file.
     func replayEngine(agentIDs: [String], settings: [ReplaySetting]) throws -> CooperativeReplay {
         let detector = try BEVDetector.load(from: modelDirectory)
@@ -70,7 +70,7 @@ struct StackOptions: ParsableArguments {
         }
         let codebook = settings.contains { $0.payload == .codedFeatures } ? try ProductCodebook.load(base: codebookBase) : nil
         return CooperativeReplay(
-            detector: detector, int8Encoder: int8, codebook: codebook,
+            detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
             selector: try CellSelector(threshold: threshold, budgetBytes: budgetBytes),
             agentIDs: agentIDs, seed: seed)
     }
