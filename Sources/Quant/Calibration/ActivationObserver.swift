@@ -85,8 +85,8 @@ public struct ActivationObserver: Sendable, Equatable, Codable, CustomStringConv
         case .percentile:
             let share = (percentile ?? Self.defaultPercentile) / 100
             let upper = Float(Self.binsBelow(share: share, of: histogram.positive)) * width
-            let lower = -Float(Self.binsBelow(share: share, of: histogram.negative)) * width
-            return (Swift.max(lowest, lower), Swift.min(highest, upper))
+            let lower = Float(Self.binsBelow(share: share, of: histogram.negative)) * width
+            return (Swift.max(lowest, 0 - lower), Swift.min(highest, upper))
         case .entropy:
             if histogram.negative.allSatisfy({ $0 == 0 }) {
                 let bins = try EntropyThreshold.bins(histogram.positive, levels: 256)
@@ -94,7 +94,7 @@ public struct ActivationObserver: Sendable, Equatable, Codable, CustomStringConv
             }
             let magnitudes = zip(histogram.positive, histogram.negative).map { $0 + $1 }
             let threshold = Float(try EntropyThreshold.bins(magnitudes, levels: 128)) * width
-            return (Swift.max(lowest, -threshold), Swift.min(highest, threshold))
+            return (Swift.max(lowest, 0 - threshold), Swift.min(highest, threshold))
         }
     }
 

@@ -3,13 +3,16 @@ import V2XCore
 
 /// Entropy (KL-divergence) calibration: the clipping threshold whose quantized distribution
 /// loses the least information about the observed one (Migacz, "8-bit inference with
-/// TensorRT", 2017; the procedure of MXNet's `_get_optimal_threshold`).
+/// TensorRT", 2017; the procedure of MXNet's `_get_optimal_threshold`, with levels spread
+/// evenly over the candidate range as in NVIDIA's pytorch-quantization rather than leaving
+/// the remainder to the last level, which favours thresholds just below multiples of `levels`).
 ///
 /// For each candidate `i` (a threshold at `i` bins) from `levels` to the last non-empty bin:
 /// ```
 /// P = counts[0 ..< i], with every count at or beyond bin i added to P[i−1]   (clipping)
-/// Q = counts[0 ..< i] merged into `levels` groups of ⌊i / levels⌋ bins (the last group takes
-///     the remainder), each group's total spread evenly over its bins where P ≠ 0
+/// Q = counts[0 ..< i] merged into `levels` groups, bin k in group ⌊k · levels / i⌋ (groups of
+///     ⌊i / levels⌋ or ⌈i / levels⌉ bins, like levels spread evenly over the clipped range),
+///     each group's total spread evenly over its bins where P ≠ 0
 /// D(i) = KL(P̂ ‖ Q̂) after smoothing both (ε = 1e-4 counts onto each empty bin, taken from
 ///        the others in proportion to their counts) and normalising
 /// ```
@@ -45,15 +48,16 @@ public enum EntropyThreshold {
     static func divergence(_ counts: [Int], bins i: Int, levels: Int) -> Double {
         var p = counts[0..<i].map(Double.init)
         p[i - 1] += Double(counts[i...].reduce(0, +))
-        let perLevel = i / levels
+        var total = [Int](repeating: 0, count: levels), nonEmpty = [Int](repeating: 0, count: levels)
+        for k in 0..<i {
+            let level = k * levels / i
+            total[level] += counts[k]
+            if p[k] != 0 { nonEmpty[level] += 1 }
+        }
         var q = [Double](repeating: 0, count: i)
-        for level in 0..<levels {
-            let start = level * perLevel
-            let stop = level == levels - 1 ? i : start + perLevel
-            let total = counts[start..<stop].reduce(0, +)
-            let nonEmpty = p[start..<stop].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-            guard nonEmpty > 0 else { continue }
-            for k in start..<stop where p[k] != 0 { q[k] = Double(total) / Double(nonEmpty) }
+        for k in 0..<i where p[k] != 0 {
+            let level = k * levels / i
+            q[k] = Double(total[level]) / Double(nonEmpty[level])
         }
         guard let smoothP = smoothed(p), let smoothQ = smoothed(q) else { return .infinity }
         let sumP = smoothP.reduce(0, +), sumQ = smoothQ.reduce(0, +)
