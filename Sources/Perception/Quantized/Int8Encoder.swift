@@ -47,7 +47,7 @@ public struct Int8Encoder: FeatureEncoder {
     }
 
     /// Encodes one sweep in the sensor frame; non-finite points and points outside the grid
-    /// or z range are ignored, an empty cloud gives an all-zero map.
+    /// or z range are ignored (an empty cloud gives what the layers make of an empty pillar map).
     public func encode(_ points: PointCloud, sensorToWorld: Pose = .identity) throws -> BEVFeatures {
         let features = try pipeline.run(pillarizer.pillarize(points))
         return try BEVFeatures(grid: config.featureGrid, map: features, sensorToWorld: sensorToWorld)
