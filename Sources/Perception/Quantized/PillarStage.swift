@@ -70,7 +70,10 @@ struct PillarStage: Sendable {
 
     /// The `(N, 9)` point features as an `N × 1 × 9` tensor of codes.
     private func quantizedFeatures(_ pillars: Pillars, _ quantization: AffineQuantization) throws -> QuantizedTensor {
-        let codes = pillars.pointFeatures.map(quantization.quantize)
+        let codes = [UInt8](unsafeUninitializedCapacity: pillars.pointFeatures.count) { buffer, initialized in
+            pillars.pointFeatures.withUnsafeBufferPointer { quantization.quantize($0, into: buffer) }
+            initialized = buffer.count
+        }
         return try QuantizedTensor(height: pillars.pointCount, width: 1, channels: Pillars.featureCount, values: codes, quantization: quantization)
     }
 
@@ -83,8 +86,9 @@ struct PillarStage: Sendable {
                 pillars.pointPillar.withUnsafeBufferPointer { pillarOf in
                     pillars.pillarCells.withUnsafeBufferPointer { cells in
                         for i in 0..<pillarOf.count {
-                            let base = Int(cells[Int(pillarOf[i])]) * c
-                            for j in 0..<c where src[i * c + j] > dst[base + j] { dst[base + j] = src[i * c + j] }
+                            let from = src.baseAddress! + i * c, to = dst.baseAddress! + Int(cells[Int(pillarOf[i])]) * c
+                            // In bounds: i < N rows of c values; cells index the H·W grid of c values.
+                            for j in 0..<c { to[j] = Swift.max(to[j], from[j]) }
                         }
                     }
                 }
