@@ -7,8 +7,9 @@ import V2XTestSupport
 
 /// The int8 encoder against the fp32 one on a small random-weights detector.
 @Suite struct Int8EncoderTests {
-    /// A random-weights detector with the default architecture's depth on a 32×32 grid.
-    static func detector(seed: UInt64 = 7) throws -> BEVDetector {
+    /// A random-weights detector with the default architecture's depth on a 32×32 grid,
+    /// biases drawn from `biases`.
+    static func detector(seed: UInt64 = 7, biases: ClosedRange<Float> = -0.2...0.2) throws -> BEVDetector {
         let config = DetectorConfig(
             grid: try BEVGrid(minX: -6.4, maxX: 6.4, minY: -6.4, maxY: 6.4, cellSizeMeters: 0.4),
             minZMeters: -3, maxZMeters: 3, classes: [.vehicle],
@@ -18,7 +19,7 @@ import V2XTestSupport
         var network = try DetectorNetwork(config: config, using: &rng)
         // Non-zero biases, as a trained model has, so the bias quantization is exercised.
         try network.assign(network.tensors.map { t in
-            t.name.hasSuffix(".bias") ? t.values.map { _ in Float.random(in: -0.2...0.2, using: &rng) } : t.values
+            t.name.hasSuffix(".bias") ? t.values.map { _ in Float.random(in: biases, using: &rng) } : t.values
         })
         return try BEVDetector(network: network)
     }
@@ -66,7 +67,7 @@ import V2XTestSupport
             #expect(features.map.values.allSatisfy { $0 >= 0 && $0.isFinite })
             _ = try detector.detect(features)
             let db = try Self.sqnr(detector, encoder, seeds: 1..<4)
-            #expect(db > 99, "features SQNR \(db) dB with \(observer)")
+            #expect(db > 25, "features SQNR \(db) dB with \(observer)")
         }
     }
 
@@ -78,8 +79,8 @@ import V2XTestSupport
         #expect(report.rows.map(\.name) == EncoderLayers.names(for: detector.config) + ["features"])
         for row in report.rows {
             #expect(row.isInt8)
-            if let isolated = row.isolated { #expect(isolated.decibels > 99, "\(row.name) alone: \(isolated.decibels) dB") }
-            #expect(row.cumulative.decibels > 99, "\(row.name) in the chain: \(row.cumulative.decibels) dB")
+            if let isolated = row.isolated { #expect(isolated.decibels > 28, "\(row.name) alone: \(isolated.decibels) dB") }
+            #expect(row.cumulative.decibels > 25, "\(row.name) in the chain: \(row.cumulative.decibels) dB")
         }
     }
 
@@ -97,7 +98,7 @@ import V2XTestSupport
         #expect(table.keepFP32 == ["stage1.1", "upsample"])
         let encoder = try Int8Encoder(detector: detector, table: table)
         #expect(encoder.pipeline.chain.map(\.isInt8) == [true, false, true, true, false])
-        #expect(try Self.sqnr(detector, encoder, seeds: 1..<3) > 99)
+        #expect(try Self.sqnr(detector, encoder, seeds: 1..<3) > 25)
     }
 
     @Test func anEmptySweepGivesWhatTheBiasesMake() throws {
@@ -106,7 +107,7 @@ import V2XTestSupport
         var noise = QuantizationNoise()
         try noise.add(reference: detector.encode(PointCloud()).map.values, approximation: encoder.encode(PointCloud()).map.values)
         #expect(noise.signalEnergy > 0)
-        #expect(noise.decibels > 99)
+        #expect(noise.decibels > 25)
     }
 
     @Test func profiledEncodingMatchesAndCountsOperations() throws {

@@ -14,14 +14,16 @@ import V2XCore
 ///   "calibrationData": "data/splits/train", "calibrationFrames": 256,
 ///   "keepFP32": ["upsample"],
 ///   "layers": [ { "name": "pillar", "scale": 0.0123, "zeroPoint": 97,
-///                 "rangeMin": -1.19, "rangeMax": 1.94, "observedMin": -1.19, "observedMax": 1.94 }, … ]
+///                 "rangeMin": -1.19, "rangeMax": 1.94, "observedMin": -1.19, "observedMax": 1.94,
+///                 "biasCorrection": [0.0012, …] }, … ]
 /// }
 /// ```
 /// Each layer entry is that layer's *input* activation: `scale` and `zeroPoint` are what the
 /// encoder uses (u8 codes `q`, real `scale · (q − zeroPoint)`); `rangeMin`/`rangeMax` record
 /// the range the observer chose and `observedMin`/`observedMax` the extremes calibration saw.
 /// Weights need no table: they are quantized when the encoder is built, symmetric per output
-/// channel (`max|w| / 127`). Layers named in `keepFP32` run with the fp32 code.
+/// channel (`max|w| / 127`), after the optional `biasCorrection` is added to the fp32 bias.
+/// Layers named in `keepFP32` run with the fp32 code.
 public struct CalibrationTable: Codable, Sendable, Equatable {
     /// The format this build reads and writes.
     public static let formatVersion = 1
@@ -40,8 +42,12 @@ public struct CalibrationTable: Codable, Sendable, Equatable {
         /// The extremes seen during calibration.
         public var observedMin: Float
         public var observedMax: Float
+        /// Empirical bias correction: added to the layer's fp32 bias (one value per output
+        /// channel) before it is quantized, so the int8 layer's mean output matches fp32's;
+        /// `nil` for none.
+        public var biasCorrection: [Float]?
 
-        /// An entry covering `[rangeMin, rangeMax]` (widened to include 0).
+        /// An entry covering `[rangeMin, rangeMax]` (widened to include 0), without bias correction.
         /// - Throws: `V2XError.nonFiniteValue` for a non-finite range.
         public init(name: String, rangeMin: Float, rangeMax: Float, observedMin: Float, observedMax: Float) throws {
             let q = try AffineQuantization(coveringMin: rangeMin, max: rangeMax)
@@ -109,6 +115,26 @@ public struct CalibrationTable: Codable, Sendable, Equatable {
             do { result[layer.name] = try layer.quantization() } catch let error as V2XError {
                 throw V2XError(.malformedData, "layer \(layer.name): \(error.message)")
             }
+        }
+        return result
+    }
+
+    /// The bias corrections of the layers that run int8 and have one, by name, checked
+    /// against `network` (see ``int8Quantizations(for:)`` for the table itself).
+    /// - Throws: `V2XError.malformedData` for a correction of the wrong length or with a
+    ///   non-finite value, or one given to a layer kept in fp32.
+    public func biasCorrections(for network: DetectorNetwork) throws -> [String: [Float]] {
+        let channels = Dictionary(uniqueKeysWithValues: zip(EncoderLayers.names(for: network.config), EncoderLayers.outputChannels(for: network.config)))
+        var result: [String: [Float]] = [:]
+        for layer in layers {
+            guard let correction = layer.biasCorrection else { continue }
+            guard !keepFP32.contains(layer.name) else {
+                throw V2XError(.malformedData, "layer \(layer.name) is kept in fp32 but has a bias correction")
+            }
+            guard correction.count == channels[layer.name], correction.allSatisfy(\.isFinite) else {
+                throw V2XError(.malformedData, "layer \(layer.name): bias correction needs \(channels[layer.name] ?? 0) finite values, has \(correction.count)")
+            }
+            result[layer.name] = correction
         }
         return result
     }

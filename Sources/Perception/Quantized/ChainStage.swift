@@ -82,6 +82,21 @@ struct ChainStage: Sendable {
         }
     }
 
+    /// The layer's output before ReLU (and before any u8 output stage), fp32: what bias
+    /// correction compares between precisions.
+    func preActivation(_ input: EncoderActivation) throws -> FeatureMap {
+        switch implementation {
+        case .fp32Convolution(let conv):
+            return try conv.forward(input.real).output
+        case .fp32Upsample(let upsample):
+            return try upsample.forward(input.real).output
+        case .int8Convolution(let layer):
+            return try layer.forwardDequantized(input.quantized(with: layer.inputQuantization), relu: false)
+        case .int8Upsample(let layer, let cout):
+            return Self.pixelShuffle(try layer.forwardDequantized(input.quantized(with: layer.inputQuantization), relu: false), outputChannels: cout)
+        }
+    }
+
     /// `map` as this stage's output: quantized for an int8 consumer.
     private func realOutput(_ map: FeatureMap) -> EncoderActivation {
         guard let outputQuantization else { return .real(map) }

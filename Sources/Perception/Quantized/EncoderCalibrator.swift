@@ -63,4 +63,48 @@ public struct EncoderCalibrator: Sendable {
             calibrationData: calibrationData, calibrationFrames: frames,
             keepFP32: layers.filter(keepFP32.contains), layers: entries)
     }
+
+    /// `table` with empirical bias correction for every int8 layer, layer by layer in
+    /// encoder order: on `sweeps`, the mean per output channel of the fp32 layer's output
+    /// before ReLU minus the int8 layer's (fed by the int8 encoder so far, earlier corrections
+    /// included), over every output cell (every point for the pillar layer). Adding that mean
+    /// to the fp32 bias before quantizing cancels the error the int8 layer makes on average:
+    /// chiefly the constant error on the empty cells that fill most of a BEV map (ReLU of the
+    /// bias, rounded to the same code everywhere), which the next convolution would otherwise
+    /// add up coherently over its taps and channels.
+    /// - Throws: `V2XError.invalidArgument` for no sweeps, and the table's errors (see
+    ///   ``CalibrationTable/int8Quantizations(for:)``).
+    public func correctingBiases(of table: CalibrationTable, on sweeps: [PointCloud]) throws -> CalibrationTable {
+        guard !sweeps.isEmpty else { throw V2XError(.invalidArgument, "bias correction needs at least one sweep") }
+        let quantizations = try table.int8Quantizations(for: detector.network)
+        let channels = EncoderLayers.outputChannels(for: detector.config)
+        var corrections: [String: [Float]] = [:]
+        for (index, name) in layers.enumerated() where quantizations[name] != nil {
+            let network = try detector.network.addingToBiases(corrections)
+            let quantized = try EncoderPipeline(network: network, inputQuantizations: quantizations)
+            var sums = [Double](repeating: 0, count: channels[index])
+            var rows = 0
+            for sweep in sweeps {
+                let pillars = detector.pillarizer.pillarize(sweep)
+                let reference: [Float], approximation: [Float]
+                if index == 0 {
+                    reference = try self.reference.pillar.preActivation(pillars)
+                    approximation = try quantized.pillar.preActivation(pillars)
+                } else {
+                    var fp32: [EncoderActivation] = [], int8: [EncoderActivation] = []
+                    _ = try self.reference.run(pillars) { _, output, _ in fp32.append(output) }
+                    _ = try quantized.run(pillars) { _, output, _ in int8.append(output) }
+                    reference = try self.reference.chain[index - 1].preActivation(fp32[index - 1]).values
+                    approximation = try quantized.chain[index - 1].preActivation(int8[index - 1]).values
+                }
+                let c = channels[index]
+                for (k, (r, a)) in zip(reference, approximation).enumerated() { sums[k % c] += Double(r) - Double(a) }
+                rows += reference.count / c
+            }
+            corrections[name] = sums.map { rows > 0 ? Float($0 / Double(rows)) : 0 }
+        }
+        var corrected = table
+        for i in corrected.layers.indices { corrected.layers[i].biasCorrection = corrections[corrected.layers[i].name] }
+        return corrected
+    }
 }

@@ -18,6 +18,12 @@ public enum EncoderLayers {
         [pillar] + stage1Names(config) + stage2Names(config) + [upsample]
     }
 
+    /// Every layer's output channels, in execution order (the length of its bias).
+    public static func outputChannels(for config: DetectorConfig) -> [Int] {
+        [config.pillarChannels] + Array(repeating: config.stage1Channels, count: config.stage1Convs)
+            + Array(repeating: config.stage2Channels, count: config.stage2Convs) + [config.upsampleChannels]
+    }
+
     static func stage1Names(_ config: DetectorConfig) -> [String] { (0..<config.stage1Convs).map { "stage1.\($0)" } }
     static func stage2Names(_ config: DetectorConfig) -> [String] { (0..<config.stage2Convs).map { "stage2.\($0)" } }
 }

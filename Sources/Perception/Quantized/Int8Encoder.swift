@@ -5,7 +5,7 @@ import V2XCore
 /// The detector's encoder half (points → ``BEVFeatures``) post-training quantized: the
 /// pillar encoder, backbone and neck run on the int8 kernels (u8 activations, s8 weights
 /// per output channel, s32 accumulation, ReLU fused), with the activation quantization of a
-/// ``CalibrationTable``. The result is dequantized to fp32 on the detector's `featureGrid`
+/// ``CalibrationTable`` (and its bias corrections, when it has them). The result is dequantized to fp32 on the detector's `featureGrid`
 /// with its `featureChannels`, so the detector's fp32 head (`BEVDetector.detect`) consumes it
 /// as it consumes the fp32 encoder's.
 ///
@@ -32,7 +32,9 @@ public struct Int8Encoder: FeatureEncoder {
         self.table = table
         config = detector.config
         pillarizer = detector.pillarizer
-        pipeline = try EncoderPipeline(network: detector.network, inputQuantizations: table.int8Quantizations(for: detector.network))
+        let quantizations = try table.int8Quantizations(for: detector.network)
+        let network = try detector.network.addingToBiases(table.biasCorrections(for: detector.network))
+        pipeline = try EncoderPipeline(network: network, inputQuantizations: quantizations)
     }
 
     /// Loads the table at `url` and quantizes `detector`'s encoder with it.

@@ -68,6 +68,27 @@ struct PillarStage: Sendable {
         }
     }
 
+    /// The linear layer's output before ReLU and the max, `(N, P)` row-major: what bias
+    /// correction compares between precisions.
+    func preActivation(_ pillars: Pillars) throws -> [Float] {
+        guard pillars.pointCount > 0 else { return [] }
+        switch implementation {
+        case .int8(let layer):
+            return try layer.forwardDequantized(quantizedFeatures(pillars, layer.inputQuantization), relu: false).values
+        case .fp32(let encoder):
+            let features = Pillars.featureCount, c = channels
+            var out = [Float](repeating: 0, count: pillars.pointCount * c)
+            for i in 0..<pillars.pointCount {
+                for o in 0..<c {
+                    var sum = encoder.bias[o]
+                    for f in 0..<features { sum += pillars.pointFeatures[i * features + f] * encoder.weight[f * c + o] }
+                    out[i * c + o] = sum
+                }
+            }
+            return out
+        }
+    }
+
     /// The `(N, 9)` point features as an `N × 1 × 9` tensor of codes.
     private func quantizedFeatures(_ pillars: Pillars, _ quantization: AffineQuantization) throws -> QuantizedTensor {
         let codes = [UInt8](unsafeUninitializedCapacity: pillars.pointFeatures.count) { buffer, initialized in

@@ -7,7 +7,8 @@ import V2XCore
 
 /// `v2x quantize`: post-training int8 calibration of a detector's encoder. Runs the fp32
 /// encoder over sweeps of the train split, picks every layer's input range with an
-/// observer, and writes `calibration/<model>/int8.json` (`CalibrationTable`); `--report`
+/// observer, optionally corrects the int8 layers' biases, and writes
+/// `calibration/<model>/int8.json` (`CalibrationTable`); `--report`
 /// then prints per-layer SQNR of the int8 encoder against fp32 on other sweeps of the same data.
 struct Quantize: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +37,8 @@ struct Quantize: AsyncParsableCommand {
     var keepFP32: String?
     @Option(help: "Table to write; default: calibration/<model folder name>/int8.json under the project.")
     var out: String?
+    @Option(help: "Sweeps for empirical bias correction of the int8 layers (taken from the calibration sweeps); 0 turns it off.")
+    var biasCorrectionFrames = 32
     @Flag(help: "Print per-layer SQNR of int8 against fp32 on held-out sweeps of --data.")
     var report = false
     @Option(help: "Held-out sweeps for --report.")
@@ -43,6 +46,7 @@ struct Quantize: AsyncParsableCommand {
 
     func validate() throws {
         guard frames > 0, reportFrames > 0 else { throw ValidationError("--frames and --report-frames must be positive") }
+        guard biasCorrectionFrames >= 0 else { throw ValidationError("--bias-correction-frames must be ≥ 0") }
         if percentile != nil && observer != .percentile { throw ValidationError("--percentile applies to --observer percentile only") }
     }
 
@@ -66,9 +70,18 @@ struct Quantize: AsyncParsableCommand {
                 try calibrator.observe(sweeps.points(at: pick))
                 bar.update(done + 1)
             }
-            let table = try calibrator.table(model: modelName, observer: chosen, calibrationData: data, keepFP32: kept)
+            var table = try calibrator.table(model: modelName, observer: chosen, calibrationData: data, keepFP32: kept)
+            if biasCorrectionFrames > 0 {
+                let picks = sweeps.picks(count: biasCorrectionFrames, parity: 0)
+                let correctionBar = ProgressBar("load bias-correction sweeps", total: picks.count)
+                let clouds = try picks.enumerated().map { done, pick in
+                    defer { correctionBar.update(done + 1) }
+                    return try sweeps.points(at: pick)
+                }
+                table = try calibrator.correctingBiases(of: table, on: clouds)
+            }
             try table.write(to: outURL)
-            print("calibrated \(modelName) on \(calibrator.frames) sweeps of \(data) (\(sweeps.frameCount) frames in \(sweeps.scenarioCount) scenarios), observer \(chosen)")
+            print("calibrated \(modelName) on \(calibrator.frames) sweeps of \(data) (\(sweeps.frameCount) frames in \(sweeps.scenarioCount) scenarios), observer \(chosen), bias correction \(biasCorrectionFrames > 0 ? "on \(biasCorrectionFrames) of them" : "off")")
             print("layer       precision  observed range          chosen range            scale       zero point")
             for layer in table.layers {
                 print(String(format: "%@ %@  [%9.4f, %9.4f]  [%9.4f, %9.4f]  %.4e  %d",
