@@ -195,6 +195,7 @@ extension BenchPipeline {
 
         var kept = int8.table
         kept.keepFP32 = EncoderLayers.names(for: config)
+        for i in kept.layers.indices { kept.layers[i].biasCorrection = nil }
         let reference = both ? try Int8Encoder(detector: detector, table: kept) : nil
         var int8Layers: [[LayerTiming]] = [], fp32Layers: [[LayerTiming]] = []
         for i in 0..<(frames + 3) {
