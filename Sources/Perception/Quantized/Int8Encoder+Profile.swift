@@ -10,9 +10,6 @@ public struct LayerTiming: Sendable {
     public let seconds: Double
     /// Multiply–adds × 2 (0 for `pillarize` and `concat`).
     public let operations: Double
-
-    /// `operations / seconds / 10⁹`.
-    public var gigaOperationsPerSecond: Double { seconds > 0 ? operations / seconds / 1e9 : 0 }
 }
 
 extension Int8Encoder {

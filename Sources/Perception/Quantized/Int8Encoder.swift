@@ -5,9 +5,9 @@ import V2XCore
 /// The detector's encoder half (points → ``BEVFeatures``) post-training quantized: the
 /// pillar encoder, backbone and neck run on the int8 kernels (u8 activations, s8 weights
 /// per output channel, s32 accumulation, ReLU fused), with the activation quantization of a
-/// ``CalibrationTable`` (and its bias corrections, when it has them). The result is dequantized to fp32 on the detector's `featureGrid`
-/// with its `featureChannels`, so the detector's fp32 head (`BEVDetector.detect`) consumes it
-/// as it consumes the fp32 encoder's.
+/// ``CalibrationTable`` and its bias corrections when it has them. The result is dequantized
+/// to fp32 on the detector's `featureGrid` with its `featureChannels`, so the detector's fp32
+/// head (`BEVDetector.detect`) consumes it as it consumes the fp32 encoder's.
 ///
 /// ```swift
 /// let detector = try BEVDetector.load(from: modelURL)
