@@ -110,6 +110,16 @@ import V2XTestSupport
         #expect(noise.decibels > 25)
     }
 
+    @Test func fusedConcatenationEqualsDequantizeThenConcat() throws {
+        var rng = SplitMix64(seed: 4)
+        let q = try AffineQuantization(scale: 0.03, zeroPoint: 7)
+        let codes = try QuantizedTensor(height: 3, width: 5, channels: 4, values: (0..<60).map { _ in UInt8.random(in: 0...255, using: &rng) }, quantization: q)
+        let real = try FeatureMap(height: 3, width: 5, channels: 2, values: (0..<30).map { _ in Float.random(in: -1...1, using: &rng) })
+        #expect(try EncoderPipeline.concatenate(.quantized(codes), .real(real)) == ChannelConcat.forward(codes.dequantized(), real))
+        #expect(try EncoderPipeline.concatenate(.real(real), .quantized(codes)) == ChannelConcat.forward(real, codes.dequantized()))
+        #expect(throws: V2XError.self) { try EncoderPipeline.concatenate(.real(real), .real(FeatureMap(height: 2, width: 5, channels: 1))) }
+    }
+
     @Test func profiledEncodingMatchesAndCountsOperations() throws {
         let detector = try Self.detector()
         let encoder = try Int8Encoder(detector: detector, table: Self.table(detector))

@@ -70,6 +70,23 @@ struct EncoderPipeline: Sendable {
             try report(stage.name, x)
             if i == stage1Count - 1 { stage1Output = x }
         }
-        return try ChannelConcat.forward(stage1Output.real, x.real)
+        return try Self.concatenate(stage1Output, x)
+    }
+
+    /// `a ⊕ b` along channels, fp32, as `ChannelConcat.forward(a.real, b.real)` computes it but
+    /// in one pass: u8 codes are dequantized through a 256-entry table while they are copied.
+    /// - Throws: `V2XError.shapeMismatch` when the heights or widths differ.
+    static func concatenate(_ a: EncoderActivation, _ b: EncoderActivation) throws -> FeatureMap {
+        let (ha, wa, ca) = a.shape, (hb, wb, cb) = b.shape
+        guard ha == hb, wa == wb else {
+            throw V2XError(.shapeMismatch, "cannot concatenate \(ha)×\(wa) with \(hb)×\(wb)")
+        }
+        let c = ca + cb, cells = ha * wa
+        var out = FeatureMap(height: ha, width: wa, channels: c)
+        out.values.withUnsafeMutableBufferPointer { dst in
+            a.copy(into: dst, channelOffset: 0, stride: c, cells: cells)
+            b.copy(into: dst, channelOffset: ca, stride: c, cells: cells)
+        }
+        return out
     }
 }
