@@ -132,7 +132,12 @@ struct SweepSampler {
 
     /// - Throws: `V2XError` when `data` is neither a scenario nor a folder of scenarios, or holds no frame.
     init(data: URL) throws {
-        let sources = try Train.openSplit(data)
+        let sources: [any ScenarioSource]
+        do {
+            sources = [try ScenarioLoader.open(data)]
+        } catch let error as V2XError where error.code == .unsupportedFormat {
+            sources = try OPV2VDataset(directory: data).scenarios()
+        }
         self.sources = sources
         frames = sources.indices.flatMap { s in sources[s].frameIDs.indices.map { (s, $0) } }
         guard !frames.isEmpty else { throw V2XError(.notFound, "no frames", path: data.path) }
