@@ -71,6 +71,7 @@ struct Quantize: AsyncParsableCommand {
                 bar.update(done + 1)
             }
             var table = try calibrator.table(model: modelName, observer: chosen, calibrationData: data, keepFP32: kept)
+            var corrected = "off"
             if biasCorrectionFrames > 0 {
                 let picks = sweeps.picks(count: biasCorrectionFrames, parity: 0)
                 let correctionBar = ProgressBar("load bias-correction sweeps", total: picks.count)
@@ -79,9 +80,10 @@ struct Quantize: AsyncParsableCommand {
                     return try sweeps.points(at: pick)
                 }
                 table = try calibrator.correctingBiases(of: table, on: clouds)
+                corrected = "on \(clouds.count) of them"
             }
             try table.write(to: outURL)
-            print("calibrated \(modelName) on \(calibrator.frames) sweeps of \(data) (\(sweeps.frameCount) frames in \(sweeps.scenarioCount) scenarios), observer \(chosen), bias correction \(biasCorrectionFrames > 0 ? "on \(biasCorrectionFrames) of them" : "off")")
+            print("calibrated \(modelName) on \(calibrator.frames) sweeps of \(data) (\(sweeps.frameCount) frames in \(sweeps.scenarioCount) scenarios), observer \(chosen), bias correction \(corrected)")
             print("layer       precision  observed range          chosen range            scale       zero point")
             for layer in table.layers {
                 print(String(format: "%@ %@  [%9.4f, %9.4f]  [%9.4f, %9.4f]  %.4e  %d",
