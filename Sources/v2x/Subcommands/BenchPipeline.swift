@@ -1,16 +1,24 @@
 import ArgumentParser
 import Foundation
 import Perception
+import Quant
 import Scenario
 import V2XCore
 
 /// `v2x bench pipeline`: single-agent points → boxes latency of the fp32 detector, per stage
-/// (pillarize, backbone, head, decode), median over frames, and peak RSS.
+/// (pillarize, backbone, head, decode), median over frames, and peak RSS. With `--precision
+/// int8` or `both`, the encoder (points → BEV features) in int8 and, for `both`, in fp32 on
+/// the same sweeps, interleaved, with the ratio and per-layer times and GOPS.
 struct BenchPipeline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Time points → boxes (fp32, OpenBLAS) per stage; median over frames, peak RSS."
+        abstract: "Time points → boxes (fp32, OpenBLAS) per stage, or the encoder in int8 against fp32; median over frames, peak RSS."
     )
+
+    /// Which encoders to time.
+    enum Precision: String, ExpressibleByArgument, CaseIterable {
+        case fp32, int8, both
+    }
 
     @Option(help: "Model folder (config.json + model.safetensors); default: freshly initialised weights of the default config.")
     var model: String?
@@ -22,9 +30,15 @@ struct BenchPipeline: AsyncParsableCommand {
     var trainSteps = 0
     @Option(help: "Training worker threads (samples of a batch in parallel, OpenBLAS single-threaded each).")
     var workers = 2
+    @Option(help: "fp32: points → boxes per stage; int8: the int8 encoder (points → BEV features) per layer; both: the two encoders on the same sweeps, with the ratio.")
+    var precision: Precision = .fp32
+    @Option(help: "Int8 calibration table; default: calibration/<model folder name>/int8.json under the project (without --model, calibrated in-process on the benchmark sweeps).")
+    var calibration: String?
 
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
+        if precision != .fp32 && trainSteps > 0 { throw ValidationError("--train-steps applies to --precision fp32 only") }
+        if precision == .fp32 && calibration != nil { throw ValidationError("--calibration applies to --precision int8 or both") }
     }
 
     func run() async throws {
@@ -39,6 +53,11 @@ struct BenchPipeline: AsyncParsableCommand {
             }
             let clouds = try sweeps()
             let meanPoints = clouds.reduce(0) { $0 + $1.count } / max(1, clouds.count)
+            if precision != .fp32 {
+                try benchEncoders(detector: detector, clouds: clouds, meanPoints: meanPoints)
+                printPeakRSS()
+                return
+            }
             var stages: [[Double]] = Array(repeating: [], count: 5)
             var boxCount = 0
             for i in 0..<(frames + 3) {
@@ -67,13 +86,17 @@ struct BenchPipeline: AsyncParsableCommand {
                 print(String(format: "  %@ median %7.2f ms   p90 %7.2f ms", name.padding(toLength: 10, withPad: " ", startingAt: 0), sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 9 / 10)]))
             }
             if trainSteps > 0 { try timeTraining(config: config, clouds: clouds) }
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            print(String(format: "  peak RSS %.0f MB", Double(usage.ru_maxrss) / 1024))
+            printPeakRSS()
         } catch let error as V2XError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    private func printPeakRSS() {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "  peak RSS %.0f MB", Double(usage.ru_maxrss) / 1024))
     }
 
     /// Times `trainSteps` optimizer steps on the sweeps (boxes: whatever the model
@@ -142,5 +165,77 @@ struct BenchPipeline: AsyncParsableCommand {
             }
         }
         return cloud
+    }
+}
+
+extension BenchPipeline {
+    /// Times the int8 encoder (and for `both` the fp32 one, interleaved on the same sweeps),
+    /// then each layer of both.
+    fileprivate func benchEncoders(detector: BEVDetector, clouds: [PointCloud], meanPoints: Int) throws {
+        let (int8, origin) = try int8Encoder(detector: detector, clouds: clouds)
+        let both = precision == .both
+        var fp32Times: [Double] = [], int8Times: [Double] = []
+        for i in 0..<(frames + 3) {
+            let cloud = clouds[i % clouds.count]
+            if both {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try detector.encode(cloud)
+                if i >= 3 { fp32Times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try int8.encode(cloud)
+            if i >= 3 { int8Times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+        }
+        let config = detector.config
+        print("bench pipeline: encoder points → BEV features (\(config.featureGrid.width)×\(config.featureGrid.height)×\(config.featureChannels)), grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points")
+        print("  int8: kernels \(try KernelISA.selected()), \(ProcessInfo.processInfo.activeProcessorCount) threads, table \(origin), fp32 layers: \(int8.table.keepFP32.isEmpty ? "none" : int8.table.keepFP32.joined(separator: ", "))")
+        if both { print(String(format: "  fp32 encoder  median %7.2f ms   p90 %7.2f ms", median(fp32Times), percentile90(fp32Times))) }
+        print(String(format: "  int8 encoder  median %7.2f ms   p90 %7.2f ms", median(int8Times), percentile90(int8Times)))
+        if both { print(String(format: "  int8 speed-up (fp32 median / int8 median) %.2f×   (target ≥ 3×)", median(fp32Times) / median(int8Times))) }
+
+        var kept = int8.table
+        kept.keepFP32 = EncoderLayers.names(for: config)
+        for i in kept.layers.indices { kept.layers[i].biasCorrection = nil }
+        let reference = both ? try Int8Encoder(detector: detector, table: kept) : nil
+        var int8Layers: [[LayerTiming]] = [], fp32Layers: [[LayerTiming]] = []
+        for i in 0..<(frames + 3) {
+            let cloud = clouds[i % clouds.count]
+            if let reference {
+                let timings = try reference.encodeProfiled(cloud).timings
+                if i >= 3 { fp32Layers.append(timings) }
+            }
+            let timings = try int8.encodeProfiled(cloud).timings
+            if i >= 3 { int8Layers.append(timings) }
+        }
+        print("  per step, median ms (GOPS = 2 × multiply–adds / time)")
+        print("  step        int8 ms   GOPS" + (both ? "   fp32 ms   GOPS   fp32/int8" : ""))
+        for (s, first) in int8Layers[0].enumerated() {
+            let q = median(int8Layers.map { $0[s].seconds * 1e3 })
+            let gops = first.operations > 0 ? String(format: "%6.0f", first.operations / (q / 1e3) / 1e9) : "     —"
+            var line = String(format: "  %@ %7.2f  %@", first.layer.padding(toLength: 10, withPad: " ", startingAt: 0), q, gops)
+            if both {
+                let f = median(fp32Layers.map { $0[s].seconds * 1e3 })
+                let fgops = first.operations > 0 ? String(format: "%6.0f", first.operations / (f / 1e3) / 1e9) : "     —"
+                line += String(format: "   %7.2f  %@   %6.2f×", f, fgops, f / q)
+            }
+            print(line + (first.isInt8 ? "" : (first.operations > 0 ? "  (kept fp32)" : "")))
+        }
+    }
+
+    /// The int8 encoder and where its table came from.
+    private func int8Encoder(detector: BEVDetector, clouds: [PointCloud]) throws -> (Int8Encoder, String) {
+        if let path = calibration ?? model.map({ ProjectPaths.root.appendingPathComponent("calibration/\(URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent)/\(CalibrationTable.fileName)").path }) {
+            return (try Int8Encoder.load(detector: detector, calibration: URL(fileURLWithPath: path)), path)
+        }
+        var calibrator = try EncoderCalibrator(detector: detector)
+        for cloud in clouds { try calibrator.observe(cloud) }
+        let table = try calibrator.table(model: "random weights", observer: .percentile(), calibrationData: "benchmark sweeps", keepFP32: [])
+        return (try Int8Encoder(detector: detector, table: table), "calibrated in-process on the benchmark sweeps (random weights: speed only)")
+    }
+
+    private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    private func percentile90(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
     }
 }

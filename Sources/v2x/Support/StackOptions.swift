@@ -45,6 +45,11 @@ struct StackOptions: ParsableArguments {
             ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
     }
 
+    /// The int8 calibration table of the model: `calibration/<model name>/int8.json`.
+    var calibrationURL: URL {
+        ProjectPaths.root.appendingPathComponent("calibration/\(modelDirectory.lastPathComponent)/int8.json")
+    }
+
     /// The codebook base path: `--codebook`, else `<model>/codebook`.
     var codebookBase: URL {
         codebook.map { URL(fileURLWithPath: $0) } ?? modelDirectory.appendingPathComponent("codebook")
@@ -64,10 +69,8 @@ struct StackOptions: ParsableArguments {
     /// - Throws: `V2XError` naming a missing or mismatched model, calibration or codebook file.
     func replayEngine(agentIDs: [String], settings: [ReplaySetting]) throws -> CooperativeReplay {
         let detector = try BEVDetector.load(from: modelDirectory)
-        var int8: (any FeatureEncoder)?
-        if settings.contains(where: { $0.precision == .int8 }) {
-            throw ValidationError("--precision int8 needs the quantized encoder, which this build does not have yet")
-        }
+        let int8: (any FeatureEncoder)? = settings.contains { $0.precision == .int8 }
+            ? try Int8Encoder.load(detector: detector, calibration: calibrationURL) : nil
         let codebook = settings.contains { $0.payload == .codedFeatures } ? try ProductCodebook.load(base: codebookBase) : nil
         return CooperativeReplay(
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
