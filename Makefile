@@ -3,7 +3,7 @@ SWIFT ?= swift
 SCENARIO ?=
 RUN_ARGS ?=
 
-.PHONY: setup build release run test asan clean
+.PHONY: setup build release run test asan data sweep clean
 
 setup:
 	@bash scripts/setup.sh
@@ -14,9 +14,19 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product v2x
 
-## Release build, then replay the bundled default scenario (generated on first use, cached).
+## Release build, then replay the bundled default scenario (generated on first use, cached)
+## through the full stack: int8 encoders, codebook messages, trust-weighted intermediate fusion.
 run: release
-	$(SWIFT) run -c release --skip-build v2x replay $(SCENARIO) $(RUN_ARGS)
+	$(SWIFT) run -c release --skip-build v2x replay $(SCENARIO) --fusion intermediate --precision int8 $(RUN_ARGS)
+
+## The generated train/val/test splits (scenarios/splits.yaml) under data/splits, made once.
+data: release
+	@if [ -f data/splits/.done ]; then echo "data/splits is there"; else \
+	  $(SWIFT) run -c release --skip-build v2x generate --splits scenarios/splits.yaml --out data/splits && touch data/splits/.done; fi
+
+## The results table of every fusion mode × delay × pose noise × byte budget on the test split.
+sweep: data
+	$(SWIFT) run -c release --skip-build v2x eval sweep data/splits/test --out out/sweep $(RUN_ARGS)
 
 ## Set-up, then the whole test suite.
 test: setup
