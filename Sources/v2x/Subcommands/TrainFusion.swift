@@ -80,6 +80,7 @@ struct TrainFusion: ParsableCommand {
         var best = try score(base, base: base, on: validation, codebook: codebook, selector: selector)
         print(String(format: "pass 0 (shipped head): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
         var bestHead = base
+        // Only a head that beats the shipped one on val AP@0.7 is written.
         for pass in 1...passes {
             let bar = ProgressBar("train-fusion \(pass)/\(passes)", total: train.reduce(0) { $0 + $1.frameIDs.count })
             var done = 0, lossSum = 0.0, steps = 0
@@ -114,6 +115,10 @@ struct TrainFusion: ParsableCommand {
             print(String(format: "pass %d: mean loss %.4f over %d steps; val full-stack AP@0.5 %.3f AP@0.7 %.3f%@",
                          pass, lossSum / Double(max(steps, 1)), steps, scored.ap50, scored.ap70, improved ? " (best)" : ""))
             if improved { best = scored; bestHead = trainer.detector }
+        }
+        guard bestHead != base else {
+            print("no pass beat the shipped head on val AP@0.7; nothing written (intermediate fusion keeps the shipped head)")
+            return
         }
         try bestHead.saveHead(to: modelURL, metadata: [
             "command": CommandLine.arguments.joined(separator: " "),
