@@ -79,5 +79,6 @@ let package = Package(
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "COpenBLAS", "V2XTestSupport"]),
         .testTarget(name: "CommTests", dependencies: ["Comm", "CZeroMQ", "V2XTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Scenario", "V2XTestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Fusion", "Comm", "Perception", "V2XCore", "V2XTestSupport"]),
     ]
 )
