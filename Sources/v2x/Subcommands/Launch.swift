@@ -70,7 +70,7 @@ struct Launch: AsyncParsableCommand {
             let agentDirectory = Self.agentDirectory(agent.id, in: outDirectory)
             try FileManager.default.createDirectory(at: agentDirectory, withIntermediateDirectories: true)
             var arguments = [
-                "node", "--launch", launchURL.path, "--agent", agent.id, "--keys", keyDirectory.path,
+                "node", "--launch", launchURL.path, "--agent=\(agent.id)", "--keys", keyDirectory.path,
                 "--out", agentDirectory.path, "--scenario", scenarioURL.path, "--start-at", String(start.nanoseconds),
                 "--log-level", logging.logLevel.rawValue,
             ]

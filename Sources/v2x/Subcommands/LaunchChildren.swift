@@ -34,7 +34,9 @@ final class LaunchChildren {
         return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
     }
 
-    /// Starts a node; its standard output and error go to `log`.
+    /// Starts a node; its standard output and error go to `log`. Unless the caller's environment
+    /// says otherwise, each node gets one OpenBLAS thread: several nodes share the machine's
+    /// cores, and every process spinning up a BLAS thread per core oversubscribes them.
     /// - Throws: `V2XError.ioFailure` when the log cannot be created or the process not started.
     func start(agentID: String, arguments: [String], log: URL) throws {
         guard FileManager.default.createFile(atPath: log.path, contents: nil), let handle = try? FileHandle(forWritingTo: log) else {
@@ -46,6 +48,9 @@ final class LaunchChildren {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment
+        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = "1" }
+        process.environment = environment
         do { try process.run() } catch {
             throw V2XError(.ioFailure, "cannot start node \(agentID): \(error.localizedDescription)", path: process.executableURL?.path)
         }
