@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "Fusion", dependencies: ["V2XCore", "Perception", "Comm"]),
+        .target(name: "Fusion", dependencies: ["V2XCore", "Scenario", "Perception", "Comm"]),
         .target(name: "Metrics", dependencies: ["V2XCore", "Scenario", "CPNG", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // MARK: The command-line tool
@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "COpenBLAS", "V2XTestSupport"]),
         .testTarget(name: "CommTests", dependencies: ["Comm", "CZeroMQ", "V2XTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Scenario", "V2XTestSupport"]),
+        .testTarget(name: "FusionTests", dependencies: ["Fusion", "Perception", "Comm", "Scenario", "V2XTestSupport"]),
         .testTarget(name: "NodeTests", dependencies: ["Fusion", "Comm", "Perception", "V2XCore", "V2XTestSupport"]),
     ]
 )

@@ -12,12 +12,15 @@ import V2XCore
 /// - `early`: every agent's points merged, then the whole detector (`EarlyFusion`).
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
+    /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
+    public let fusionHead: BEVDetector?
     public let settings: FusionSettings
     let late: LateFusion
 
     /// - Throws: `V2XError.invalidArgument` for invalid late-fusion settings.
-    public init(detector: BEVDetector, settings: FusionSettings) throws {
+    public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, settings: FusionSettings) throws {
         self.detector = detector
+        self.fusionHead = fusionHead
         self.settings = settings
         late = try LateFusion(nmsIoUThreshold: settings.lateNMSIoUThreshold, compensatesMotion: settings.lateMotionCompensation)
     }
@@ -32,7 +35,7 @@ public struct CooperativeDetector: Sendable {
             guard let points = ego.points else { throw V2XError(.invalidArgument, "the ego observation has neither features nor points") }
             return try detector.detect(points: points)
         case .intermediate:
-            return try detector.detect(fuseFeatures(ego: ego, collaborators: collaborators))
+            return try (fusionHead ?? detector).detect(fuseFeatures(ego: ego, collaborators: collaborators))
         case .late:
             return late.fuse(ego: ego, collaborators: collaborators)
         case .early:

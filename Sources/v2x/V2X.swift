@@ -6,6 +6,6 @@ struct V2X: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "v2x",
         abstract: "Cooperative perception for connected vehicles: replay, run agents, evaluate.",
-        subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, Keygen.self, NodeCommand.self, Launch.self, Bench.self]
+        subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, Codebook.self, Keygen.self, NodeCommand.self, Launch.self, Bench.self]
     )
 }

@@ -90,7 +90,7 @@ private struct RawLaunch: Decodable {
         launch.ego = try c.decodeIfPresent(String.self, forKey: .ego)
         launch.rateHz = try c.decodeIfPresent(Double.self, forKey: .rateHz) ?? launch.rateHz
         launch.speed = try c.decodeIfPresent(Double.self, forKey: .speed) ?? launch.speed
-        launch.precision = try c.decodeIfPresent(LaunchFile.Precision.self, forKey: .precision) ?? launch.precision
+        launch.precision = try c.decodeIfPresent(EncoderPrecision.self, forKey: .precision) ?? launch.precision
         launch.model = try c.decodeIfPresent(String.self, forKey: .model) ?? launch.model
         launch.codebook = try c.decodeIfPresent(String.self, forKey: .codebook) ?? launch.codebook
         launch.fusion = try c.decodeIfPresent(RawFusion.self, forKey: .fusion)?.fusion ?? launch.fusion

@@ -16,7 +16,7 @@ import V2XCore
 /// fusion: {mode: intermediate, operator: max, trust: true}
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
-/// selection: {budget_bytes: 8192, confidence_threshold: 0.1}
+/// selection: {budget_bytes: 4096, confidence_threshold: 0.3}   # as `v2x replay`'s defaults
 /// agents:
 ///   - {id: "641", endpoint: "tcp://127.0.0.1:47101"}
 /// links:
@@ -38,7 +38,7 @@ public struct LaunchFile: Sendable, Equatable {
     /// Replay speed relative to real time (> 0).
     public var speed: Double
     /// The feature encoder's arithmetic.
-    public var precision: Precision
+    public var precision: EncoderPrecision
     /// The detector model folder.
     public var model: String
     /// The message codebook, as a base path without extension (`ProductCodebook.load(base:)`).
@@ -56,11 +56,6 @@ public struct LaunchFile: Sendable, Equatable {
     /// Link emulation between agents.
     public var links: Links
 
-    /// Arithmetic of the feature encoder.
-    public enum Precision: String, Sendable, Equatable, CaseIterable, Codable {
-        case fp32, int8
-    }
-
     /// The fusion part: mode, operator and whether the trust model weighs collaborators.
     public struct Fusion: Sendable, Equatable {
         public var mode: FusionMode
@@ -77,7 +72,7 @@ public struct LaunchFile: Sendable, Equatable {
         public var budgetBytes: Int
         public var confidenceThreshold: Float
 
-        public init(budgetBytes: Int = 8192, confidenceThreshold: Float = 0.1) {
+        public init(budgetBytes: Int = 4096, confidenceThreshold: Float = 0.3) {
             self.budgetBytes = budgetBytes; self.confidenceThreshold = confidenceThreshold
         }
     }
@@ -133,7 +128,7 @@ public struct LaunchFile: Sendable, Equatable {
     /// A launch with the documented defaults for everything but the agents.
     public init(
         scenario: String? = nil, ego: String? = nil, rateHz: Double = 10, speed: Double = 1,
-        precision: Precision = .fp32, model: String = LaunchFile.defaultModel, codebook: String = LaunchFile.defaultCodebook,
+        precision: EncoderPrecision = .fp32, model: String = LaunchFile.defaultModel, codebook: String = LaunchFile.defaultCodebook,
         fusion: Fusion = Fusion(), deadlineSeconds: Double = 0.08, maxAgeSeconds: Double = 0.5,
         selection: Selection = Selection(), agents: [Agent], links: Links = Links()
     ) {

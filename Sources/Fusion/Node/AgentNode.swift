@@ -123,7 +123,7 @@ public final class AgentNode {
             stages.append(.init(name: name, nanoseconds: now - t))
             return now
         }
-        let own = try perception.perceive(frame.points, sensorToWorld: frame.pose)
+        let own = try perception.perceive(frame.points, lidarPose: frame.pose)
         stages.append(.init(name: "encode", nanoseconds: own.encodeNanoseconds))
         stages.append(.init(name: "head", nanoseconds: own.headNanoseconds))
 
@@ -131,7 +131,7 @@ public final class AgentNode {
         let sendTime = max(frame.captureTime, clock.scenarioTime(atWall: WallClock.now()))
         let output = try messageEncoder.encode(
             features: own.features.map, confidence: own.confidence,
-            frame: .init(sequence: UInt64(index) + 1, captureTime: frame.captureTime, sendTime: sendTime, pose: frame.pose,
+            frame: .init(sequence: UInt64(index) + 1, captureTime: frame.captureTime, sendTime: sendTime, pose: own.alignment.sharedToWorld,
                          poseCovarianceUpper: frame.poseUncertainty.covarianceUpper, boxes: own.boxes))
         t = lap("message", since: t)
         try publisher.publish(output.bytes, now: sendTime)
@@ -192,19 +192,21 @@ public final class AgentNode {
         lap("decode")
 
         let egoObservation = AgentObservation(
-            agentID: agentID, captureTime: frame.captureTime, pose: frame.pose, poseUncertainty: frame.poseUncertainty,
+            agentID: agentID, captureTime: frame.captureTime, pose: own.alignment.sharedToWorld, poseUncertainty: frame.poseUncertainty,
             features: own.features.map, boxes: own.boxes)
+        let shared: [Box3D]
         switch role.fusion.settings.mode {
         case .intermediate:
             let fused = try role.fusion.fuseFeatures(ego: egoObservation, collaborators: collaborators)
             lap("fuse")
-            report.detections = try role.fusion.detector.detect(fused)
+            shared = try (role.fusion.fusionHead ?? role.fusion.detector).detect(fused)
         case .none:
             // The head already ran on the ego's own map: its boxes are the answer.
-            report.detections = own.boxes
+            shared = own.boxes
         case .late, .early:
-            report.detections = try role.fusion.detect(ego: egoObservation, collaborators: collaborators)
+            shared = try role.fusion.detect(ego: egoObservation, collaborators: collaborators)
         }
+        report.detections = own.alignment.lidar(shared)
         lap("detect")
     }
 

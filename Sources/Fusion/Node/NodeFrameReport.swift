@@ -33,7 +33,7 @@ public struct NodeFrameReport: Sendable {
     /// Gate time of each message received while this frame was being processed.
     public var verifyNanoseconds: [Int64]
     public var message: Message
-    /// The ego's detections in its LiDAR frame; nil on a collaborator.
+    /// The ego's detections in its LiDAR frame (DESIGN.md); nil on a collaborator.
     public var detections: [Box3D]?
     /// The collaborators fused into `detections`, with the age of their message (s).
     public var collaborators: [(agentID: String, ageSeconds: Double)]

@@ -10,6 +10,10 @@ public struct WarpedFeatures: Sendable, Equatable {
     public var coverage: [Float]
     /// Per target cell, the planar distance from the sender's sensor, metres.
     public var senderDistance: [Float]
+
+    public init(map: FeatureMap, coverage: [Float], senderDistance: [Float]) {
+        self.map = map; self.coverage = coverage; self.senderDistance = senderDistance
+    }
 }
 
 /// Resamples a BEV map from one agent's frame into another's with their relative pose.

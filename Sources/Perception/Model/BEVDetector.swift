@@ -52,7 +52,12 @@ public struct BEVDetector: Sendable, Equatable {
     /// (sigmoid of the heatmap), `(H/2, W/2, 1)` on `features.grid`. What a node can use to
     /// choose which cells are worth sending.
     public func confidenceMap(_ features: BEVFeatures) throws -> FeatureMap {
-        let head = try headOutput(features)
+        confidenceMap(headOutput: try headOutput(features))
+    }
+
+    /// `confidenceMap` from a head output already computed (e.g. for `decoder.decode`), so a
+    /// node runs the head once per frame for both its boxes and its cell selection.
+    public func confidenceMap(headOutput head: FeatureMap) -> FeatureMap {
         let k = config.classes.count, channels = config.headOutputChannels
         var out = FeatureMap(height: head.height, width: head.width, channels: 1)
         for cell in 0..<(head.height * head.width) {

@@ -21,6 +21,8 @@ public struct DetectionLoss: Sendable, Equatable {
         public var heatmap: Double
         public var regression: Double
         public var total: Double { heatmap + regression }
+
+        public init(heatmap: Double, regression: Double) { self.heatmap = heatmap; self.regression = regression }
     }
 
     /// The loss and `dLoss/dHead` shaped like `head` `(H, W, K+8)`.

@@ -66,7 +66,8 @@ struct NodeCommand: AsyncParsableCommand {
 
         let keyDirectory = URL(fileURLWithPath: keys, isDirectory: true)
         let identity = try SigningIdentity.load(agentID: agent, from: LaunchKeys.privateKeyURL(agentID: agent, in: keyDirectory))
-        let detector = try BEVDetector.load(from: Self.projectURL(launchFile.model))
+        let modelDirectory = Self.projectURL(launchFile.model)
+        let detector = try BEVDetector.load(from: modelDirectory)
         let encoder = try Self.featureEncoder(launchFile.precision, detector: detector)
         let codebook = try ProductCodebook.load(base: Self.projectURL(launchFile.codebook))
         let frameSource = try NodeFrames(
@@ -92,7 +93,8 @@ struct NodeCommand: AsyncParsableCommand {
             role = EgoRole(
                 subscriber: subscriber, gate: try MessageGate(keyring: keyring, policy: policy),
                 inbox: try CollaboratorInbox(maxAgeSeconds: launchFile.maxAgeSeconds),
-                fusion: try CooperativeDetector(detector: detector, settings: launchFile.fusionSettings),
+                fusion: try CooperativeDetector(
+                    detector: detector, fusionHead: detector.loadingFusionHead(from: modelDirectory), settings: launchFile.fusionSettings),
                 codebook: codebook, collaborators: peers.map(\.id), deadlineSeconds: launchFile.deadlineSeconds,
                 currentWindowSeconds: 0.5 / launchFile.rateHz)
         }
@@ -113,7 +115,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     /// The feature encoder of a precision.
     /// - Throws: `V2XError.invalidArgument` for `int8` until the int8 encoder is part of the build.
-    static func featureEncoder(_ precision: LaunchFile.Precision, detector: BEVDetector) throws -> any FeatureEncoder {
+    static func featureEncoder(_ precision: EncoderPrecision, detector: BEVDetector) throws -> any FeatureEncoder {
         switch precision {
         case .fp32: return detector
         case .int8: throw V2XError(.invalidArgument, "launch file field 'precision': int8 needs the int8 encoder, which this build does not have yet; use fp32")

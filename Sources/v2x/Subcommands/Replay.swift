@@ -32,8 +32,13 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Fusion mode: \(FusionMode.allCases.map(\.rawValue).joined(separator: ", ")).")
     var fusion: FusionMode = .none
 
-    @Option(help: "Model folder (config.json + model.safetensors); default: \(Replay.defaultModel) under the project.")
-    var model: String?
+    @OptionGroup var stack: StackOptions
+
+    @Option(help: "Collaborators' messages are this much older than the ego's sweep (ms, scenario clock).")
+    var delayMs: Double = 0
+
+    @Option(help: "GNSS-like noise σ on collaborators' reported positions (m), with σ degrees of yaw equal to it.")
+    var poseNoise: Double = 0
 
     @Flag(help: "Skip detection: ground truth and statistics only.")
     var noDetector = false
@@ -43,22 +48,26 @@ struct Replay: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        guard delayMs >= 0, delayMs.isFinite else { throw ValidationError("--delay-ms must be ≥ 0") }
+        guard poseNoise >= 0, poseNoise.isFinite else { throw ValidationError("--pose-noise must be ≥ 0") }
+    }
+
     func run() async throws {
-        guard fusion == .none else {
-            throw ValidationError("fusion mode '\(fusion.rawValue)' needs the fusion stage, which is not built yet; use --fusion none (the ego's own sweep)")
-        }
         let url = try scenario.map { URL(fileURLWithPath: $0) } ?? Self.defaultScenario(logger: logging.makeLogger())
         let source = try ScenarioLoader.open(url)
         let outDirectory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
 
         let egoID = try ego ?? GroundTruthExporter.defaultEgoID(of: source)
-        // A missing or mismatched model folder is a V2XError naming it.
-        let detector = noDetector ? nil : try BEVDetector.load(from: modelDirectory)
+        let setting = stack.setting(name: fusion.rawValue, mode: fusion, delaySeconds: delayMs / 1000, poseNoise: poseNoise)
+        // A missing or mismatched model, calibration or codebook is a V2XError naming the file.
+        var engine = noDetector ? nil : try stack.replayEngine(agentIDs: source.agentIDs, settings: [setting])
         let exporter = GroundTruthExporter()
         var summary = ScenarioSummary()
         var groundTruth: [GroundTruthFrame] = []
         var detections: [FrameBoxes] = []
+        var volume = VolumeTally()
         let progress = ProgressBar("replay", total: source.frameIDs.count)
         for index in source.frameIDs.indices {
             let frame = try source.frame(at: index)
@@ -66,11 +75,12 @@ struct Replay: AsyncParsableCommand {
             let truth = try exporter.frame(frame, egoID: egoID, scenario: source.name)
             summary.add(frame, groundTruth: truth)
             groundTruth.append(truth)
-            if let detector {
+            if var running = engine {
+                let result = try running.process(frame, egoID: egoID, settings: [setting])[0]
+                engine = running
+                volume.add(result)
                 detections.append(FrameBoxes(
-                    scenario: source.name, frame: frame.frameID, ego: egoID,
-                    timestamp: egoFrame.timestamp, boxes: try detector.detect(points: egoFrame.points)
-                ))
+                    scenario: source.name, frame: frame.frameID, ego: egoID, timestamp: egoFrame.timestamp, boxes: result.boxes))
             }
             progress.update(index + 1)
         }
@@ -79,7 +89,7 @@ struct Replay: AsyncParsableCommand {
 
         print("scenario \(source.name) (\(url.path)), ego \(egoID), fusion \(fusion.rawValue)")
         summary.lines.forEach { print("  " + $0) }
-        guard detector != nil else {
+        guard engine != nil else {
             print("detector: skipped (--no-detector); ground truth only")
             print("wrote \(outDirectory.path)/ground-truth.jsonl and summary.json")
             return
@@ -90,19 +100,14 @@ struct Replay: AsyncParsableCommand {
         do { try (report.jsonString() + "\n").write(to: metricsURL, atomically: true, encoding: .utf8) } catch {
             throw V2XError(.ioFailure, "cannot write: \(error.localizedDescription)", path: metricsURL.path)
         }
-        print("detector: \(modelDirectory.lastPathComponent), ego sweep only (no fusion), \(detections.reduce(0) { $0 + $1.boxes.count }) detections")
+        print("detector: \(stack.modelDirectory.lastPathComponent) \(stack.precision.rawValue), \(setting.payload.rawValue) shared, delay \(Int(delayMs)) ms, pose noise \(poseNoise) m, \(detections.reduce(0) { $0 + $1.boxes.count }) detections")
+        if let line = volume.line { print("  " + line) }
         report.lines(markdown: false).forEach { print("  " + $0) }
         print("wrote ground-truth.jsonl, detections.jsonl, summary.json and metrics.json to \(outDirectory.path)")
     }
 
     /// The shipped model folder, relative to the project root.
     static let defaultModel = "models/pillars-centerpoint-vehicle"
-
-    /// The model folder to load: `--model`, else the shipped one.
-    var modelDirectory: URL {
-        model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? ProjectPaths.root.appendingPathComponent(Self.defaultModel, isDirectory: true)
-    }
 
     /// The bundled default scenario, generated (with a progress bar) on first use.
     static func defaultScenario(logger: Logger) throws -> URL {

@@ -152,18 +152,9 @@ struct Train: AsyncParsableCommand {
     }
 
     private func loadSamples(_ path: String, label: String, agents: ScenarioSamples.Agents) throws -> ScenarioSamples {
-        let sources = try Self.openSplit(URL(fileURLWithPath: path))
+        let sources = try SplitFolder.open(URL(fileURLWithPath: path))
         let bar = ProgressBar(label, total: sources.reduce(0) { $0 + $1.frameIDs.count })
         return try ScenarioSamples(sources: sources, agents: agents) { done, _ in bar.update(done) }
-    }
-
-    /// A split folder of scenarios, or one scenario.
-    static func openSplit(_ url: URL) throws -> [any ScenarioSource] {
-        do {
-            return [try ScenarioLoader.open(url)]
-        } catch let error as V2XError where error.code == .unsupportedFormat {
-            return try OPV2VDataset(directory: url).scenarios()
-        }
     }
 
     /// Single-agent detections (each frame's first vehicle as ego) for every frame of a split,
@@ -171,7 +162,7 @@ struct Train: AsyncParsableCommand {
     /// `test-gt-ego5.jsonl` (objects with ≥ 5 returns in the ego's own sweep) and
     /// `test-gt-cooperative.jsonl` (every object with a return in any agent's sweep).
     private func writeDetections(detector: BEVDetector, split: URL, to url: URL) throws -> Int {
-        let sources = try Self.openSplit(split)
+        let sources = try SplitFolder.open(split)
         let bar = ProgressBar("detect test", total: sources.reduce(0) { $0 + $1.frameIDs.count })
         let truth = CooperativeGroundTruth()
         var records: [FrameBoxes] = [], egoVisible: [FrameBoxes] = [], cooperative: [FrameBoxes] = []

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Comm
+import Foundation
+import Fusion
+import Perception
+
+/// The options that fix the stack every agent runs, shared by `replay` and `eval sweep`:
+/// model, encoder precision, what intermediate fusion sends and how the ego fuses it.
+struct StackOptions: ParsableArguments {
+    @Option(help: "Model folder (config.json + model.safetensors); default: \(Replay.defaultModel) under the project.")
+    var model: String?
+
+    @Option(help: "Encoder precision on every agent: fp32 or int8 (int8 reads calibration/<model>/int8.json).")
+    var precision: EncoderPrecision = .fp32
+
+    @Option(help: "Intermediate fusion operator: \(FusionOperator.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var fusionOperator: FusionOperator = .max
+
+    @Flag(help: "Intermediate fusion without delay-aware trust weights (every covered cell weighs 1).")
+    var noTrust = false
+
+    @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
+    var dense = false
+
+    @Option(help: "Message codebook base path (without extension); default: <model>/codebook.")
+    var codebook: String?
+
+    @Option(help: "Byte budget of one coded message (envelope and signature included).")
+    var budgetBytes = 4096
+
+    @Option(help: "Confidence a cell needs before it is considered for sending.")
+    var threshold: Float = 0.3
+
+    @Option(help: "Seed of the pose noise (and nothing else).")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard budgetBytes > 0 else { throw ValidationError("--budget-bytes must be positive") }
+        guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
+    }
+
+    /// The model folder: `--model`, else the shipped one.
+    var modelDirectory: URL {
+        model.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+    }
+
+    /// The codebook base path: `--codebook`, else `<model>/codebook`.
+    var codebookBase: URL {
+        codebook.map { URL(fileURLWithPath: $0) } ?? modelDirectory.appendingPathComponent("codebook")
+    }
+
+    /// The setting these options describe for one fusion mode, delay and pose noise.
+    func setting(name: String, mode: FusionMode, delaySeconds: Double, poseNoise: Double) -> ReplaySetting {
+        ReplaySetting(
+            name: name,
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel()),
+            precision: precision, payload: .for(mode, compressed: !dense),
+            delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
+    }
+
+    /// A replay engine with what `settings` need loaded: the model (and its fused-map head,
+    /// when the folder has one), the int8 encoder for int8 settings, the codebook for coded payloads.
+    /// - Throws: `V2XError` naming a missing or mismatched model, calibration or codebook file.
+    func replayEngine(agentIDs: [String], settings: [ReplaySetting]) throws -> CooperativeReplay {
+        let detector = try BEVDetector.load(from: modelDirectory)
+        var int8: (any FeatureEncoder)?
+        if settings.contains(where: { $0.precision == .int8 }) {
+            throw ValidationError("--precision int8 needs the quantized encoder, which this build does not have yet")
+        }
+        let codebook = settings.contains { $0.payload == .codedFeatures } ? try ProductCodebook.load(base: codebookBase) : nil
+        return CooperativeReplay(
+            detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
+            selector: try CellSelector(threshold: threshold, budgetBytes: budgetBytes),
+            agentIDs: agentIDs, seed: seed)
+    }
+}
+
+extension EncoderPrecision: ExpressibleByArgument {}
+extension FusionOperator: ExpressibleByArgument {}

@@ -1,0 +1,80 @@
+import Fusion
+
+/// The rows and conditions of `v2x eval sweep`, and the replay setting of each cell.
+struct SweepGrid {
+    /// One method of the results table.
+    enum Row: String, CaseIterable {
+        case noFusion = "no fusion"
+        case late = "late (TCLF)"
+        case early = "early (raw points)"
+        case dense = "intermediate fp32 uncompressed"
+        case fullNoTrust = "full stack, no trust"
+        case full = "full stack"
+    }
+
+    /// When and how collaborators' data reach the ego.
+    struct Condition: Hashable {
+        var delayMs: Double
+        var noiseMeters: Double
+        /// `nil` = the stack's default budget.
+        var budgetBytes: Int?
+    }
+
+    struct Entry {
+        var row: Row
+        var condition: Condition
+        var setting: ReplaySetting
+    }
+
+    let delaysMs: [Double]
+    let noiseMeters: [Double]
+    let budgets: [Int]
+    let stack: StackOptions
+    let fullPrecision: EncoderPrecision
+    let entries: [Entry]
+
+    /// Every row at each delay (no noise) and each noise level (no delay); the full stack
+    /// alone at each budget (no delay, no noise).
+    init(delaysMs: [Double], noiseMeters: [Double], budgets: [Int], stack: StackOptions, fullPrecision: EncoderPrecision) throws {
+        self.delaysMs = delaysMs; self.noiseMeters = noiseMeters; self.budgets = budgets
+        self.stack = stack; self.fullPrecision = fullPrecision
+        var conditions = delaysMs.map { Condition(delayMs: $0, noiseMeters: 0) }
+        conditions += noiseMeters.filter { $0 > 0 }.map { Condition(delayMs: 0, noiseMeters: $0) }
+        if !delaysMs.contains(0) && noiseMeters.contains(0) { conditions.append(Condition(delayMs: 0, noiseMeters: 0)) }
+        var entries: [Entry] = []
+        for condition in conditions {
+            for row in Row.allCases { entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision))) }
+        }
+        for budget in budgets where budget != stack.budgetBytes {
+            let condition = Condition(delayMs: 0, noiseMeters: 0, budgetBytes: budget)
+            entries.append(Entry(row: .full, condition: condition, setting: Self.setting(.full, condition, stack, fullPrecision)))
+        }
+        self.entries = entries
+    }
+
+    var settings: [ReplaySetting] { entries.map(\.setting) }
+
+    static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
+        let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
+        var trust: TrustModel? = nil
+        var fusionOperator = FusionOperator.max
+        switch row {
+        case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
+        case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
+        case .early: (mode, precision, payload) = (.early, .fp32, .points)
+        case .dense: (mode, precision, payload) = (.intermediate, .fp32, .denseFeatures)
+        case .fullNoTrust:
+            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            fusionOperator = stack.fusionOperator
+        case .full:
+            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            fusionOperator = stack.fusionOperator
+            trust = TrustModel()
+        }
+        return ReplaySetting(
+            name: row.rawValue,
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust),
+            precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
+            poseNoise: .matching(positionSigmaMeters: condition.noiseMeters), budgetBytes: condition.budgetBytes)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Fusion
+import Perception
+import Testing
+import V2XCore
+import V2XTestSupport
+
+@Suite struct CooperativeDetectorTests {
+    /// A small random-weight detector over ±12.8 m (feature grid 32×32).
+    static let detector: BEVDetector = {
+        var config = DetectorConfig.default
+        config.grid = try! BEVGrid(minX: -12.8, maxX: 12.8, minY: -12.8, maxY: 12.8, cellSizeMeters: 0.4)
+        config.pillarChannels = 8; config.stage1Channels = 8; config.stage2Channels = 8
+        config.upsampleChannels = 8; config.headChannels = 8
+        var rng = SeededGenerator(seed: 7)
+        return try! BEVDetector(network: DetectorNetwork(config: config, using: &rng))
+    }()
+
+    static func sweep(seed: UInt64) -> PointCloud {
+        var rng = SeededGenerator(seed: seed)
+        var cloud = PointCloud()
+        for _ in 0..<3000 {
+            cloud.append(x: Float.random(in: -12...12, using: &rng), y: Float.random(in: -12...12, using: &rng),
+                         z: Float.random(in: -1.5...1, using: &rng), intensity: Float.random(in: 0...1, using: &rng))
+        }
+        return cloud
+    }
+
+    static func observation(_ id: String, seconds: Double, pose: Pose, seed: UInt64) throws -> AgentObservation {
+        let points = sweep(seed: seed)
+        return AgentObservation(agentID: id, captureTime: Timestamp(seconds: seconds), pose: pose,
+                                features: try detector.encode(points, sensorToWorld: pose).map, points: points)
+    }
+
+    @Test func intermediateFusionWithNobodyIsTheEgoAlone() throws {
+        let ego = try Self.observation("ego", seconds: 1, pose: .identity, seed: 1)
+        let alone = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .none)).detect(ego: ego, collaborators: [])
+        let fused = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate)).detect(ego: ego, collaborators: [])
+        #expect(alone == fused)
+        #expect(alone == (try Self.detector.detect(points: ego.points!)))
+    }
+
+    @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {
+        let ego = try Self.observation("ego", seconds: 10, pose: .identity, seed: 1)
+        let stale = try Self.observation("b", seconds: 5, pose: Pose(x: 3, y: 1, z: 0, yaw: 0.3), seed: 2)
+        let trusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+        let untrusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, trust: nil))
+        let egoMap = ego.features!
+        // Five seconds old: trust weight e^{−(8·5)²/(2·1.6²)} ≈ 0, so the ego's map is unchanged.
+        #expect(try trusted.fuseFeatures(ego: ego, collaborators: [stale]).map == egoMap)
+        #expect(try untrusted.fuseFeatures(ego: ego, collaborators: [stale]).map != egoMap)
+    }
+
+    @Test func everyModeRunsAndMissingInputsAreTypedErrors() throws {
+        let ego = try Self.observation("ego", seconds: 1, pose: .identity, seed: 1)
+        let other = try Self.observation("b", seconds: 1, pose: Pose(x: 4, y: 0, z: 0, yaw: 0), seed: 2)
+        for mode in FusionMode.allCases {
+            _ = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: mode)).detect(ego: ego, collaborators: [other])
+        }
+        var bare = other
+        bare.features = nil; bare.points = nil
+        #expect(throws: V2XError.self) {
+            try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate)).detect(ego: ego, collaborators: [bare])
+        }
+        #expect(throws: V2XError.self) {
+            try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .early)).detect(ego: ego, collaborators: [bare])
+        }
+        var wrong = other
+        wrong.features = FeatureMap(height: 32, width: 32, channels: 3)
+        #expect(throws: V2XError.self) {
+            try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate)).detect(ego: ego, collaborators: [wrong])
+        }
+    }
+}
