@@ -25,6 +25,8 @@ struct LaunchSummary: Encodable {
     var latencyEgo: LatencySummary
     var latencyCollaborators: LatencySummary
     var communication: CommunicationSummary
+    /// Per collaborator: ego frames it was fused into and the median age of its message (ms).
+    var fusedInto: [String: FusedCount]
     /// Per agent, as its node wrote them (missing for a node that was killed).
     var nodes: [String: NodeRunSummary]
     /// Per agent: `exit N` or `signal N`.
@@ -34,6 +36,7 @@ struct LaunchSummary: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, ego, fusion, precision, speed, frames, evaluation, communication, nodes, endings, kills, stopped
+        case fusedInto = "fused_into"
         case rateHz = "rate_hz"
         case egoFramesWritten = "ego_frames_written"
         case framesScored = "frames_scored"
@@ -51,6 +54,7 @@ struct LaunchSummary: Encodable {
         var messages: [MessageRecord] = []
         var egoLatency: [LatencyRecord] = [], collaboratorLatency: [LatencyRecord] = []
         var nodes: [String: NodeRunSummary] = [:]
+        var fused: [FusedRecord] = []
         for agent in launchFile.agents {
             let directory = Launch.agentDirectory(agent.id, in: outDirectory)
             func existing(_ name: String) -> URL? {
@@ -58,6 +62,7 @@ struct LaunchSummary: Encodable {
                 return FileManager.default.fileExists(atPath: url.path) ? url : nil
             }
             if agent.id == egoID, let url = existing(NodeOutputs.detectionsFile) { detections = try DetectionsFile.read(from: url) }
+            if agent.id == egoID, let url = existing(NodeOutputs.fusedFile) { fused = try JSONLines.read(FusedRecord.self, from: url).map(\.value) }
             if let url = existing(NodeOutputs.messagesFile) { messages += try MessageLog.read(from: url) }
             if let url = existing(NodeOutputs.latencyFile) {
                 let records = try LatencyLog.read(from: url)
@@ -89,7 +94,7 @@ struct LaunchSummary: Encodable {
             speed: launchFile.speed, rateHz: launchFile.rateHz, frames: frameCount, egoFramesWritten: detections.count,
             framesScored: scored, evaluation: report, latencyEgo: LatencySummary(records: egoLatency),
             latencyCollaborators: LatencySummary(records: collaboratorLatency), communication: communication,
-            nodes: nodes, endings: endings, kills: kills, stopped: stopped)
+            fusedInto: FusedCount.tally(fused), nodes: nodes, endings: endings, kills: kills, stopped: stopped)
     }
 
     /// The summary for people: the run, the AP and volume tables, the ego's and the
@@ -101,6 +106,8 @@ struct LaunchSummary: Encodable {
         let skipped = egoNode?.framesSkipped ?? 0
         let keptRate = framesScored > 0 ? Double(egoFramesWritten) / Double(framesScored) * rateHz : 0
         out.append("ego \(ego): \(processed) frames fused and written, \(skipped) skipped behind the sensor, of \(framesScored) scored (\(String(format: "%.1f", keptRate)) of \(Self.number(rateHz)) Hz kept)")
+        let fusedText = fusedInto.keys.sorted().map { "\($0) into \(fusedInto[$0]!.frames) (median age \(String(format: "%.0f", fusedInto[$0]!.medianAgeMilliseconds)) ms, last \(fusedInto[$0]!.lastFrame))" }
+        out.append("collaborators fused into the ego's frames: " + (fusedText.isEmpty ? "none" : fusedText.joined(separator: ", ")))
         if !kills.isEmpty { out.append("killed: \(kills.joined(separator: ", "))") }
         if stopped { out.append("stopped by a signal; nodes flushed and exited") }
         out.append("")
@@ -142,4 +149,34 @@ struct LaunchSummary: Encodable {
     }
 
     static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}
+
+/// How often one collaborator reached the ego's fusion, from the ego's `fused.jsonl`.
+struct FusedCount: Encodable, Equatable {
+    var frames: Int
+    var medianAgeMilliseconds: Double
+    /// The last ego frame it was fused into.
+    var lastFrame: String
+
+    enum CodingKeys: String, CodingKey {
+        case frames
+        case medianAgeMilliseconds = "median_age_ms"
+        case lastFrame = "last_frame"
+    }
+
+    static func tally(_ records: [FusedRecord]) -> [String: FusedCount] {
+        var ages: [String: [Double]] = [:], last: [String: String] = [:]
+        for record in records {
+            for (agent, age) in record.collaborators {
+                ages[agent, default: []].append(age * 1000)
+                last[agent] = record.frame
+            }
+        }
+        var out: [String: FusedCount] = [:]
+        for (agent, values) in ages {
+            let sorted = values.sorted()
+            out[agent] = FusedCount(frames: sorted.count, medianAgeMilliseconds: sorted[sorted.count / 2], lastFrame: last[agent] ?? "")
+        }
+        return out
+    }
 }

@@ -10,6 +10,9 @@ import V2XCore
 /// OUT/detections.jsonl   ego only: one FrameBoxes line per frame (DESIGN.md format)
 /// OUT/latency.jsonl      LatencyRecord lines: stage durations per frame, `verify` per message
 /// OUT/messages.jsonl     MessageRecord lines: one per message broadcast
+/// OUT/fused.jsonl        ego only: per frame, the frames skipped before it and each fused
+///                        collaborator with its message age, e.g.
+///                        {"frame":"000402","skipped_before":0,"collaborators":{"1028":0.0,"-1":0.1}}
 /// OUT/node-stats.json    NodeRunSummary, written when the node ends
 /// ```
 final class NodeOutputs {
@@ -17,11 +20,13 @@ final class NodeOutputs {
     static let latencyFile = "latency.jsonl"
     static let messagesFile = "messages.jsonl"
     static let statsFile = "node-stats.json"
+    static let fusedFile = "fused.jsonl"
 
     let directory: URL
     let agentID: String
     let scenario: String
     private let detections: FileHandle?
+    private let fused: FileHandle?
     private let latency: FileHandle
     private let messages: FileHandle
     private let encoder: JSONEncoder = {
@@ -45,6 +50,7 @@ final class NodeOutputs {
             return handle
         }
         detections = isEgo ? try open(Self.detectionsFile) : nil
+        fused = isEgo ? try open(Self.fusedFile) : nil
         latency = try open(Self.latencyFile)
         messages = try open(Self.messagesFile)
     }
@@ -54,6 +60,12 @@ final class NodeOutputs {
         if let boxes = report.detections, let detections, let ego {
             let line = try FrameBoxesFile.encodeLine(FrameBoxes(scenario: scenario, frame: report.frameID, ego: ego, timestamp: report.captureTime, boxes: boxes))
             try write(Data((line + "\n").utf8), to: detections, name: Self.detectionsFile)
+        }
+        if report.detections != nil, let fused {
+            let record = FusedRecord(
+                frame: report.frameID, skippedBefore: report.skippedBefore,
+                collaborators: Dictionary(report.collaborators.map { ($0.agentID, $0.ageSeconds) }, uniquingKeysWith: { a, _ in a }))
+            try write(try line(record), to: fused, name: Self.fusedFile)
         }
         var lines = Data()
         for stage in report.stages {
@@ -89,5 +101,18 @@ final class NodeOutputs {
         do { try handle.write(contentsOf: data) } catch {
             throw V2XError(.ioFailure, "cannot append: \(error.localizedDescription)", path: directory.appendingPathComponent(name).path)
         }
+    }
+}
+
+/// A line of `fused.jsonl`: what went into one ego frame.
+struct FusedRecord: Codable, Equatable {
+    var frame: String
+    var skippedBefore: Int
+    /// Collaborator id → age of its message in seconds (ego capture − collaborator capture).
+    var collaborators: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case frame, collaborators
+        case skippedBefore = "skipped_before"
     }
 }
