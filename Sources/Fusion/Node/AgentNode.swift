@@ -24,6 +24,8 @@ public final class AgentNode {
     /// Longest a node keeps pumping delayed messages after its last frame, wall seconds.
     public var drainSeconds: Double = 2
     private var summary: NodeRunSummary
+    /// Gate times of messages admitted while waiting for a frame, reported with that frame.
+    private var verifiedWhileIdle: [Int64] = []
 
     /// - Parameters:
     ///   - publisher: bound; the node adds a link to every peer in `links`.
@@ -105,7 +107,9 @@ public final class AgentNode {
             // Wake at least every 50 ms to notice a stop request.
             let milliseconds = Int32(max(0, min(wait, 50_000_000)) / 1_000_000)
             if ego != nil {
-                _ = try ego!.receiveOne(timeoutMilliseconds: milliseconds) { clock.scenarioTime(atWall: WallClock.now()) }
+                if let verify = try ego?.receiveOne(timeoutMilliseconds: milliseconds, now: { clock.scenarioTime(atWall: WallClock.now()) }) {
+                    verifiedWhileIdle.append(verify)
+                }
             } else if milliseconds > 0 {
                 usleep(UInt32(milliseconds) * 1000)
             } else {
@@ -137,10 +141,12 @@ public final class AgentNode {
         try publisher.publish(output.bytes, now: sendTime)
         t = lap("publish", since: t)
         summary.messagesSent += 1
+        let verifiedBefore = verifiedWhileIdle
+        verifiedWhileIdle = []
 
         var report = NodeFrameReport(
             frameIndex: index, frameID: frame.frameID, captureTime: frame.captureTime, skippedBefore: 0, stages: stages,
-            verifyNanoseconds: [],
+            verifyNanoseconds: verifiedBefore,
             message: .init(bytes: output.bytes.count, cellsSent: output.selection.indices.count,
                            cellsTotal: output.selection.cellCount, sendTime: sendTime),
             detections: nil, collaborators: [])

@@ -4,6 +4,7 @@ import Foundation
 import Fusion
 import Logging
 import Metrics
+import Perception
 import Scenario
 import V2XCore
 
@@ -59,6 +60,10 @@ struct Launch: AsyncParsableCommand {
             throw V2XError(.notFound, "the ego '\(egoID)' is not among the launch file's agents", path: launchURL.path)
         }
 
+        // Fail before starting anything when the nodes could not start either.
+        _ = try ProductCodebook.load(base: NodeCommand.projectURL(launchFile.codebook))
+        _ = try NodeCommand.featureEncoder(launchFile.precision, detector: BEVDetector.load(from: NodeCommand.projectURL(launchFile.model)))
+
         let outDirectory = URL(fileURLWithPath: out, isDirectory: true)
         let keyDirectory = outDirectory.appendingPathComponent("keys", isDirectory: true)
         try LaunchKeys.generate(agentIDs: launchFile.agents.map(\.id)).write(to: keyDirectory)
@@ -80,8 +85,14 @@ struct Launch: AsyncParsableCommand {
         let frameCount = min(frames ?? source.frameIDs.count, source.frameIDs.count)
         logger.info("launch: \(launchFile.agents.count) nodes (ego \(egoID), \(launchFile.fusion.mode.rawValue) fusion) on \(source.name), \(frameCount) frames at \(launchFile.rateHz) Hz × \(launchFile.speed), starting in \(startDelay) s; outputs in \(outDirectory.path)")
         let stopped = children.wait(start: start, kills: kills)
+        var failed: [String] = []
         for (agent, ending) in children.endings.sorted(by: { $0.key < $1.key }) {
             logger.info("node \(agent): \(ending)")
+            guard ending.hasPrefix("exit"), ending != "exit 0" else { continue }
+            failed.append(agent)
+            let log = Self.agentDirectory(agent, in: outDirectory).appendingPathComponent("node.log")
+            let last = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? ""
+            logger.error("node \(agent) failed: \(last) (see \(log.path))")
         }
 
         let summary = try LaunchSummary.make(
@@ -89,7 +100,9 @@ struct Launch: AsyncParsableCommand {
             outDirectory: outDirectory, endings: children.endings, kills: children.killsDone, stopped: stopped)
         summary.lines().forEach { print($0) }
         try summary.write(to: outDirectory.appendingPathComponent("summary.json"))
-        print("wrote summary.json, keys/ and agents/<id>/ (detections, latency, messages, node-stats, node.log) to \(outDirectory.path)")
+        print("wrote summary.json, keys/ and agents/<id>/ (detections, fused, latency, messages, node-stats, node.log) to \(outDirectory.path)")
+        // The summary above still scores what the ego wrote before it failed.
+        if failed.contains(egoID) { throw ExitCode.failure }
     }
 
     /// Where an agent's node writes.
