@@ -21,6 +21,9 @@ public final class AgentNode {
     public let publisher: AgentPublisher
     /// Non-nil on the ego.
     public private(set) var ego: EgoRole?
+    /// Whether messages carry the sender's boxes. Only late fusion reads them; elsewhere
+    /// their bytes are better spent on cells within the byte budget.
+    public var sendsBoxes = true
     /// Longest a node keeps pumping delayed messages after its last frame, wall seconds.
     public var drainSeconds: Double = 2
     private var summary: NodeRunSummary
@@ -132,11 +135,13 @@ public final class AgentNode {
         stages.append(.init(name: "head", nanoseconds: own.headNanoseconds))
 
         var t = WallClock.monotonicNanoseconds()
+        // An exact pose goes without a covariance: receivers read "unknown" as exact.
         let sendTime = max(frame.captureTime, clock.scenarioTime(atWall: WallClock.now()))
         let output = try messageEncoder.encode(
             features: own.features.map, confidence: own.confidence,
             frame: .init(sequence: UInt64(index) + 1, captureTime: frame.captureTime, sendTime: sendTime, pose: own.alignment.sharedToWorld,
-                         poseCovarianceUpper: frame.poseUncertainty.covarianceUpper, boxes: own.boxes))
+                         poseCovarianceUpper: frame.poseUncertainty == .exact ? [] : frame.poseUncertainty.covarianceUpper,
+                         boxes: sendsBoxes ? own.boxes : []))
         t = lap("message", since: t)
         try publisher.publish(output.bytes, now: sendTime)
         t = lap("publish", since: t)

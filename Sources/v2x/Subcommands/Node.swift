@@ -101,6 +101,8 @@ struct NodeCommand: AsyncParsableCommand {
         let node = AgentNode(
             agentID: agent, perception: NodePerception(encoder: encoder, detector: detector),
             messageEncoder: messageEncoder, publisher: publisher, links: links, ego: role)
+        // Boxes ride along only for late fusion.
+        node.sendsBoxes = launchFile.fusion.mode == .late
         let outputs = try NodeOutputs(directory: URL(fileURLWithPath: out, isDirectory: true), agentID: agent, scenario: source.name, isEgo: isEgo)
         let clock = try ScenarioClock(wallStart: startWall, scenarioStart: frameSource.origin, speed: launchFile.speed)
 
