@@ -1,3 +1,4 @@
+import Comm
 import Perception
 import V2XCore
 
@@ -46,25 +47,40 @@ public struct CooperativeDetector: Sendable {
     /// Intermediate fusion up to the head: the fused map on the ego's feature grid.
     public func fuseFeatures(ego: AgentObservation, collaborators: [AgentObservation]) throws -> BEVFeatures {
         let egoFeatures = try features(of: ego)
+        let selects = settings.fusionOperator == .select
         var inputs: [(map: FeatureMap, weights: [Float])] = []
         for agent in collaborators {
             let own = try features(of: agent, grid: agent.grid ?? egoFeatures.grid)
             let warp = FeatureWarp(sourceGrid: own.grid, targetGrid: egoFeatures.grid)
             let warped = try warp.warp(own.map, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
-            let weights: [Float]
+            let confidence = try agent.confidence.map {
+                try warp.warpScalar(Self.dilated($0, own.grid), sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
+            }
+            var weights: [Float]
             if let trust = settings.trust {
-                let confidence = try agent.confidence.map {
-                    try warp.warpScalar($0, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
-                }
                 weights = trust.weights(warped, ageSeconds: ego.captureTime.seconds(since: agent.captureTime),
-                                        pose: agent.poseUncertainty, confidence: confidence)
+                                        pose: agent.poseUncertainty, confidence: selects ? nil : confidence)
             } else {
                 weights = warped.coverage.map { $0 > 0 ? 1 : 0 }
             }
+            if selects, let confidence {
+                // The score of a collaborator's cell: its weight times its own confidence there.
+                for cell in weights.indices where warped.coverage[cell] > 0 {
+                    weights[cell] *= min(max(confidence[cell] / warped.coverage[cell], 0), 1)
+                }
+            }
             inputs.append((warped.map, weights))
         }
-        let fused = try settings.fusionOperator.fuse(ego: egoFeatures.map, collaborators: inputs)
+        let egoScores = selects ? ego.confidence.map { Self.dilated($0, egoFeatures.grid) } : nil
+        let fused = try settings.fusionOperator.fuse(ego: egoFeatures.map, egoScores: egoScores, collaborators: inputs)
         return try BEVFeatures(grid: egoFeatures.grid, map: fused, sensorToWorld: ego.pose)
+    }
+
+    /// A confidence map spread over 5×5 cells (two 3×3 max filters), so an object's
+    /// score covers its whole footprint rather than its centre cell only.
+    static func dilated(_ confidence: [Float], _ grid: BEVGrid) -> [Float] {
+        CellSelector.maxFilter3x3(CellSelector.maxFilter3x3(confidence, height: grid.height, width: grid.width),
+                                  height: grid.height, width: grid.width)
     }
 
     /// An observation's map as `BEVFeatures` on `grid` (the ego's must be the detector's).

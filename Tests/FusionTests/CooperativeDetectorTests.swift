@@ -43,12 +43,26 @@ import V2XTestSupport
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {
         let ego = try Self.observation("ego", seconds: 10, pose: .identity, seed: 1)
         let stale = try Self.observation("b", seconds: 5, pose: Pose(x: 3, y: 1, z: 0, yaw: 0.3), seed: 2)
-        let trusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
-        let untrusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, trust: nil))
+        let trusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, fusionOperator: .max))
+        let untrusted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, fusionOperator: .max, trust: nil))
         let egoMap = ego.features!
         // Five seconds old: trust weight e^{−(8·5)²/(2·1.6²)} ≈ 0, so the ego's map is unchanged.
         #expect(try trusted.fuseFeatures(ego: ego, collaborators: [stale]).map == egoMap)
         #expect(try untrusted.fuseFeatures(ego: ego, collaborators: [stale]).map != egoMap)
+    }
+
+    @Test func selectionFillsWhatTheEgoIsUnsureOfFromAConfidentCollaborator() throws {
+        var ego = try Self.observation("ego", seconds: 1, pose: .identity, seed: 1)
+        var other = try Self.observation("b", seconds: 1, pose: .identity, seed: 2)
+        let cells = ego.features!.height * ego.features!.width
+        ego.confidence = [Float](repeating: 0.2, count: cells)
+        other.confidence = [Float](repeating: 0.9, count: cells)
+        let select = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+        // Same pose, collaborator more confident everywhere: its map replaces the ego's.
+        let filled = try select.fuseFeatures(ego: ego, collaborators: [other]).map
+        #expect(zip(filled.values, other.features!.values).allSatisfy { abs($0 - $1) < 1e-4 })
+        ego.confidence = [Float](repeating: 0.95, count: cells)
+        #expect(try select.fuseFeatures(ego: ego, collaborators: [other]).map == ego.features!)
     }
 
     @Test func everyModeRunsAndMissingInputsAreTypedErrors() throws {

@@ -51,7 +51,7 @@ import V2XTestSupport
         ])
         let grid = Self.detector.config.featureGrid
         #expect(results[0].messageBytes.isEmpty)
-        #expect(results[1].messageBytes == [grid.cellCount * Self.detector.config.featureChannels * 4])
+        #expect(results[1].messageBytes == [grid.cellCount * (Self.detector.config.featureChannels + 1) * 4])
         #expect(results[2].messageBytes[0] <= 2000 && results[2].fractionsSent[0] > 0)
         #expect(results[3].messageBytes == [Self.frame(0).agents[1].points.count * 16])
         #expect(results[4].messageBytes[0] > 0)

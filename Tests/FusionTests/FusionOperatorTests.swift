@@ -46,3 +46,17 @@ import V2XCore
         }
     }
 }
+
+@Suite struct SelectOperatorTests {
+    @Test func eachCellTakesTheWholeVectorOfItsBestScoredAgent() throws {
+        let ego = FusionOperatorTests.map([1, 0, 0, 0])
+        let a = FusionOperatorTests.map([3, 2, 4, 4])
+        let b = FusionOperatorTests.map([9, 9, 7, 7])
+        // Cell 0: ego 0.9 beats a 0.5 and b 0.8. Cell 1: ego 0.1 < a 0.3 < b 0.6 → b.
+        let out = try FusionOperator.select.fuse(ego: ego, egoScores: [0.9, 0.1], collaborators: [(a, [0.5, 0.3]), (b, [0.8, 0.6])])
+        #expect(out.values == [1, 0, 7, 7])
+        // Without ego scores the ego counts as certain.
+        #expect(try FusionOperator.select.fuse(ego: ego, collaborators: [(a, [0.5, 0.3])]) == ego)
+        #expect(throws: V2XError.self) { try FusionOperator.select.fuse(ego: ego, egoScores: [1], collaborators: []) }
+    }
+}

@@ -11,9 +11,10 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// Late fusion: extrapolate collaborators' boxes to the ego's time (TCLF).
     public var lateMotionCompensation: Bool
 
-    /// The defaults: trust-weighted max for intermediate fusion, TCLF for late fusion.
+    /// The defaults: trust-weighted selection of the most confident agent per cell for
+    /// intermediate fusion, TCLF for late fusion.
     public init(
-        mode: FusionMode, fusionOperator: FusionOperator = .max, trust: TrustModel? = TrustModel(),
+        mode: FusionMode, fusionOperator: FusionOperator = .select, trust: TrustModel? = TrustModel(),
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust

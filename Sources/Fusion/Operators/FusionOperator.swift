@@ -14,11 +14,22 @@ public enum FusionOperator: String, Sendable, CaseIterable, Codable {
     case attention
     /// Weighted mean `Σ w_i F_i / Σ w_i` over present agents (the ego with weight 1).
     case mean
+    /// Per cell, the whole feature vector of the agent with the highest score: the ego's
+    /// score is its own (dilated) confidence, a collaborator's its weight — trust × its
+    /// (dilated) confidence. Every fused cell is one agent's real feature vector, so the map
+    /// stays in the distribution a single-agent head was trained on, while cells the ego
+    /// cannot see are filled from whoever sees them best.
+    case select
 
     /// Fuses the ego's map with weighted collaborator maps of the same shape.
+    /// - Parameter egoScores: per cell, the ego's own score for `select` (its dilated
+    ///   confidence); `nil` counts as 1 (the ego always wins where it has a map).
     /// - Throws: `V2XError.shapeMismatch` when shapes or weight counts differ.
-    public func fuse(ego: FeatureMap, collaborators: [(map: FeatureMap, weights: [Float])]) throws -> FeatureMap {
+    public func fuse(ego: FeatureMap, egoScores: [Float]? = nil, collaborators: [(map: FeatureMap, weights: [Float])]) throws -> FeatureMap {
         let cells = ego.height * ego.width, channels = ego.channels
+        if let egoScores, egoScores.count != cells {
+            throw V2XError(.shapeMismatch, "\(egoScores.count) ego scores for \(cells) cells")
+        }
         for (map, weights) in collaborators {
             guard map.height == ego.height, map.width == ego.width, map.channels == channels, weights.count == cells else {
                 throw V2XError(.shapeMismatch, "collaborator map \(map.height)×\(map.width)×\(map.channels) with \(weights.count) weights; ego \(ego.height)×\(ego.width)×\(channels)")
@@ -32,6 +43,14 @@ public enum FusionOperator: String, Sendable, CaseIterable, Codable {
                 guard !present.isEmpty else { continue }
                 let base = cell * channels
                 switch self {
+                case .select:
+                    var best = egoScores?[cell] ?? 1, winner: Int? = nil
+                    for i in present where collaborators[i].weights[cell] > best { best = collaborators[i].weights[cell]; winner = i }
+                    if let winner {
+                        collaborators[winner].map.values.withUnsafeBufferPointer { m in
+                            for k in 0..<channels { fused[base + k] = m[base + k] }
+                        }
+                    }
                 case .max:
                     for i in present {
                         let w = collaborators[i].weights[cell]

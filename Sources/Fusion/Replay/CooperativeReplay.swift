@@ -147,7 +147,7 @@ public struct CooperativeReplay {
         guard let ego = agents[egoID]?.last else { throw V2XError(.invalidArgument, "ego '\(egoID)' has no encoding") }
         let egoObservation = AgentObservation(
             agentID: egoID, captureTime: ego.captureTime, pose: ego.pose,
-            features: ego.features, boxes: ego.boxes, points: ego.points)
+            features: ego.features, confidence: ego.confidence, boxes: ego.boxes, points: ego.points)
         var collaborators: [AgentObservation] = []
         var bytes: [Int] = [], fractions: [Double] = []
         if setting.payload != .nothing {
@@ -174,7 +174,8 @@ public struct CooperativeReplay {
                     bytes.append(sent.points.count * 16)
                 case .denseFeatures:
                     observation.features = sent.features
-                    bytes.append(sent.features.values.count * MemoryLayout<Float>.size)
+                    observation.confidence = sent.confidence
+                    bytes.append((sent.features.values.count + sent.confidence.count) * MemoryLayout<Float>.size)
                 case .codedFeatures:
                     guard let coded = sent.coded[setting.budgetBytes ?? selector.budgetBytes] else {
                         throw V2XError(.invalidArgument, "frame of '\(agentID)' was not coded for this budget")

@@ -11,7 +11,7 @@ public enum SharedPayload: String, Sendable, CaseIterable, Codable {
     case boxes
     /// Its raw sweep, 16 bytes a point (early fusion).
     case points
-    /// Its whole feature map, fp32, uncompressed: `cells × channels × 4` bytes.
+    /// Its whole feature map and confidence map, fp32, uncompressed: `cells × (channels + 1) × 4` bytes.
     case denseFeatures
     /// Confident cells within the byte budget as codebook codes, signed (the full stack).
     case codedFeatures

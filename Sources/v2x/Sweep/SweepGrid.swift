@@ -57,7 +57,7 @@ struct SweepGrid {
     static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
         let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
         var trust: TrustModel? = nil
-        var fusionOperator = FusionOperator.max
+        var fusionOperator = FusionOperator.select
         switch row {
         case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
         case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
