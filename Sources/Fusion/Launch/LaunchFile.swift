@@ -13,7 +13,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: max, trust: true}
+/// fusion: {mode: intermediate, operator: select, trust: true}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.3}   # as `v2x replay`'s defaults
@@ -62,7 +62,7 @@ public struct LaunchFile: Sendable, Equatable {
         public var fusionOperator: FusionOperator
         public var trust: Bool
 
-        public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .max, trust: Bool = true) {
+        public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .select, trust: Bool = true) {
             self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         }
     }

@@ -204,7 +204,7 @@ public final class AgentNode {
 
         let egoObservation = AgentObservation(
             agentID: agentID, captureTime: frame.captureTime, pose: own.alignment.sharedToWorld, poseUncertainty: frame.poseUncertainty,
-            features: own.features.map, boxes: own.boxes)
+            features: own.features.map, confidence: own.confidence, boxes: own.boxes)
         let shared: [Box3D]
         switch role.fusion.settings.mode {
         case .intermediate:
