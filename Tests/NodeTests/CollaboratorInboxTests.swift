@@ -92,6 +92,19 @@ final class CollaboratorInboxTests: XCTestCase {
         XCTAssertFalse(inbox.hasCurrentMessage(from: ["a", "b", "dead"], frameTime: Self.at(100), windowSeconds: 0.05))
     }
 
+    func testASilentCollaboratorStopsBeingWaitedForUntilItIsHeardAgain() throws {
+        var inbox = try CollaboratorInbox(maxAgeSeconds: 0.25)
+        XCTAssertEqual(inbox.expected(from: ["a", "b"], frameTime: Self.at(0)), ["a", "b"], "at start-up every peer is expected")
+        inbox.insert(Self.message("a", ms: 100))
+        inbox.insert(Self.message("b", ms: 100))
+        XCTAssertEqual(inbox.expected(from: ["a", "b"], frameTime: Self.at(350)), ["a", "b"])
+        inbox.insert(Self.message("a", ms: 300))
+        _ = inbox.collect(for: Self.at(400))
+        XCTAssertEqual(inbox.expected(from: ["a", "b"], frameTime: Self.at(400)), ["a"], "b has been silent for 300 ms")
+        inbox.insert(Self.message("b", ms: 500))
+        XCTAssertEqual(inbox.expected(from: ["a", "b"], frameTime: Self.at(500)), ["a", "b"])
+    }
+
     func testInvalidSettingsAreRejected() {
         XCTAssertThrowsError(try CollaboratorInbox(maxAgeSeconds: 0))
         XCTAssertThrowsError(try CollaboratorInbox(maxAgeSeconds: 1, capacityPerSender: 1))

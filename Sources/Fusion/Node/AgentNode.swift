@@ -9,7 +9,7 @@ import V2XCore
 /// ```
 /// wait for the frame's capture time (pumping delayed messages; the ego admits arrivals)
 ///   → encode → head (confidence, own boxes) → message (select, code, sign) → publish
-///   ego: → wait until capture + deadline or every collaborator's frame is in
+///   ego: → wait until capture + deadline or every live collaborator's frame is in
 ///        → collect (newest per collaborator, not stale) → decode → fuse → detect
 /// ```
 /// A node behind its sensor skips to the newest captured frame (as a real-time node would),
@@ -176,7 +176,8 @@ public final class AgentNode {
         let scenarioNow = { clock.scenarioTime(atWall: WallClock.now()) }
         // Take what is already queued, then wait for the rest until the deadline.
         while let verify = try role.receiveOne(timeoutMilliseconds: 0, now: scenarioNow) { report.verifyNanoseconds.append(verify) }
-        while !role.inbox.hasCurrentMessage(from: role.collaborators, frameTime: frame.captureTime, windowSeconds: role.currentWindowSeconds) {
+        let expected = role.inbox.expected(from: role.collaborators, frameTime: frame.captureTime)
+        while !role.inbox.hasCurrentMessage(from: expected, frameTime: frame.captureTime, windowSeconds: role.currentWindowSeconds) {
             let now = WallClock.now()
             guard now < deadline else { break }
             try publisher.pump(now: clock.scenarioTime(atWall: now))

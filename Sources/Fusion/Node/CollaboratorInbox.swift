@@ -44,6 +44,8 @@ public struct CollaboratorInbox: Sendable {
     public private(set) var discards: [Discard: Int] = [:]
     /// Per sender, held messages sorted by capture time.
     private var held: [String: [Held]] = [:]
+    /// Per sender, the newest capture time ever admitted (kept after its messages are gone).
+    private var lastHeard: [String: Timestamp] = [:]
 
     private struct Held: Sendable {
         var message: BEVMessage
@@ -61,6 +63,7 @@ public struct CollaboratorInbox: Sendable {
 
     /// Keeps an admitted message.
     public mutating func insert(_ message: BEVMessage) {
+        lastHeard[message.agentID] = max(lastHeard[message.agentID] ?? message.captureTime, message.captureTime)
         var list = held[message.agentID] ?? []
         if list.contains(where: { $0.message.captureTime == message.captureTime }) {
             discards[.duplicate, default: 0] += 1
@@ -86,6 +89,18 @@ public struct CollaboratorInbox: Sendable {
             (held[id] ?? []).contains {
                 $0.message.captureTime <= frameTime && frameTime.seconds(since: $0.message.captureTime) < windowSeconds
             }
+        }
+    }
+
+    /// The collaborators worth waiting for at an ego frame captured at `frameTime`: those not
+    /// heard from yet (at start-up every peer is expected) and those whose newest message is
+    /// at most `maxAge` older than the frame. A collaborator that went silent — crashed,
+    /// killed, out of range — stops delaying the ego once its last message is stale, and is
+    /// expected again as soon as anything of it is admitted.
+    public func expected(from collaborators: [String], frameTime: Timestamp) -> [String] {
+        collaborators.filter { id in
+            guard let last = lastHeard[id] else { return true }
+            return frameTime.seconds(since: last) <= maxAgeSeconds
         }
     }
 

@@ -11,7 +11,8 @@ public struct EgoRole {
     public let fusion: CooperativeDetector
     /// The codebook collaborators' codes index.
     public let codebook: ProductCodebook
-    /// The agents the ego expects messages from (to stop waiting early when all are in).
+    /// The agents the ego may hear from; it stops waiting early once every one of them that
+    /// is not silent (`CollaboratorInbox.expected`) has sent its current frame.
     public let collaborators: [String]
     /// Scenario seconds after its own capture the ego waits for messages.
     public let deadlineSeconds: Double
