@@ -54,7 +54,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "Fusion", dependencies: ["V2XCore", "Scenario", "Perception", "Comm"]),
+        .target(
+            name: "Fusion",
+            dependencies: ["V2XCore", "Scenario", "Perception", "Comm", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "Metrics", dependencies: ["V2XCore", "Scenario", "CPNG", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // MARK: The command-line tool
@@ -80,5 +83,6 @@ let package = Package(
         .testTarget(name: "CommTests", dependencies: ["Comm", "CZeroMQ", "V2XTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Scenario", "V2XTestSupport"]),
         .testTarget(name: "FusionTests", dependencies: ["Fusion", "Perception", "Comm", "Scenario", "V2XTestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Fusion", "Comm", "Perception", "V2XCore", "V2XTestSupport"]),
     ]
 )

@@ -1,0 +1,20 @@
+import Foundation
+import V2XCore
+
+/// The host's real-time clock as a `Timestamp` (UNIX epoch nanoseconds): what the nodes of a
+/// launch agree on a start time with (`ScenarioClock.wallStart`).
+public enum WallClock {
+    /// Now, from `CLOCK_REALTIME`.
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(nanoseconds: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+
+    /// Nanoseconds of a monotonic clock, for measuring stage durations.
+    public static func monotonicNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}
