@@ -65,13 +65,13 @@ public struct FeatureWarp: Sendable, Equatable {
                         guard u > -1, v > -1, u < Double(sg.width), v < Double(sg.height) else { continue }
                         let c0 = Int(u.rounded(.down)), r0 = Int(v.rounded(.down))
                         let fu = Float(u - Double(c0)), fv = Float(v - Double(r0))
-                        let taps = [
-                            (r0, c0, (1 - fu) * (1 - fv)), (r0, c0 + 1, fu * (1 - fv)),
-                            (r0 + 1, c0, (1 - fu) * fv), (r0 + 1, c0 + 1, fu * fv),
-                        ]
                         let target = dst.baseAddress! + cell * channels
                         var covered: Float = 0
-                        for (r, c, weight) in taps where weight > 0 && r >= 0 && c >= 0 && r < sg.height && c < sg.width {
+                        // The four bilinear taps, (Δrow, Δcolumn) = (0,0), (0,1), (1,0), (1,1).
+                        for tap in 0..<4 {
+                            let r = r0 + tap / 2, c = c0 + tap % 2
+                            let weight = (tap % 2 == 1 ? fu : 1 - fu) * (tap / 2 == 1 ? fv : 1 - fv)
+                            guard weight > 0, r >= 0, c >= 0, r < sg.height, c < sg.width else { continue }
                             let sourceCell = r * sg.width + c
                             if let sentMask, !sentMask[sourceCell] { continue }
                             covered += weight

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Comm
 import Foundation
+import Logging
 import Perception
 import Quant
 import Scenario
@@ -34,8 +36,11 @@ struct BenchPipeline: AsyncParsableCommand {
     var precision: Precision = .fp32
     @Option(help: "Int8 calibration table; default: calibration/<model folder name>/int8.json under the project (without --model, calibrated in-process on the benchmark sweeps).")
     var calibration: String?
+    @Option(help: "Time the ego's receiving chain (verify → decode → warp + fuse → detect) with this many agents in all (ego + collaborators) on real frames; uses the shipped model and its codebook unless --model, int8 encoders with --precision int8 (table: --calibration or calibration/<model>/int8.json), the default scenario unless --scenario.")
+    var agents: Int?
 
     func validate() throws {
+        if let agents, agents < 2 { throw ValidationError("--agents counts the ego and at least one collaborator") }
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
         if precision != .fp32 && trainSteps > 0 { throw ValidationError("--train-steps applies to --precision fp32 only") }
         if precision == .fp32 && calibration != nil { throw ValidationError("--calibration applies to --precision int8 or both") }
@@ -43,6 +48,11 @@ struct BenchPipeline: AsyncParsableCommand {
 
     func run() async throws {
         AllocatorTuning.retainLargeBuffers()
+        if let agents {
+            try egoChain(agents: agents)
+            printPeakRSS()
+            return
+        }
         do {
             let detector: BEVDetector
             if let model {
@@ -231,6 +241,23 @@ extension BenchPipeline {
         for cloud in clouds { try calibrator.observe(cloud) }
         let table = try calibrator.table(model: "random weights", observer: .percentile(), calibrationData: "benchmark sweeps", keepFP32: [])
         return (try Int8Encoder(detector: detector, table: table), "calibrated in-process on the benchmark sweeps (random weights: speed only)")
+    }
+
+    /// `--agents`: the ego's receiving chain on real frames (`EgoChainBenchmark`).
+    private func egoChain(agents: Int) throws {
+        let modelURL = model.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+        let detector = try BEVDetector.load(from: modelURL)
+        let table = calibration.map { URL(fileURLWithPath: $0) }
+            ?? ProjectPaths.root.appendingPathComponent("calibration/\(modelURL.lastPathComponent)/int8.json")
+        let int8 = precision != .fp32 && FileManager.default.fileExists(atPath: table.path)
+        let encoder: any FeatureEncoder = int8 ? try Int8Encoder.load(detector: detector, calibration: table) : detector
+        let scenarioURL = try scenario.map { URL(fileURLWithPath: $0) } ?? Replay.defaultScenario(logger: Logger(label: "v2x.bench"))
+        try EgoChainBenchmark(
+            detector: detector, encoder: encoder, precision: int8 ? "int8" : "fp32",
+            codebook: try ProductCodebook.load(base: modelURL.appendingPathComponent("codebook")),
+            source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames
+        ).run()
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

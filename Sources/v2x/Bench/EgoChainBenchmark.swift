@@ -1,0 +1,93 @@
+import Comm
+import Foundation
+import Fusion
+import Metrics
+import Perception
+import Scenario
+import V2XCore
+
+/// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
+/// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect.
+/// Collaborators' messages are built beforehand exactly as nodes build them (int8 encoder
+/// when calibrated, selection, codebook, signing), so only the ego's work is timed. When the
+/// scenario has fewer collaborators than asked, the extra ones replay an existing agent's
+/// sweep under their own id and key (said in the output).
+struct EgoChainBenchmark {
+    let detector: BEVDetector
+    let encoder: any FeatureEncoder
+    let precision: String
+    let codebook: ProductCodebook
+    let source: any ScenarioSource
+    let agents: Int
+    let frames: Int
+
+    func run() throws {
+        let egoID = try GroundTruthExporter.defaultEgoID(of: source)
+        let others = source.agentIDs.filter { $0 != egoID }
+        guard !others.isEmpty else { throw V2XError(.invalidArgument, "the scenario has no collaborator for the ego \(egoID)") }
+        let senders = (0..<(agents - 1)).map { i in (id: i < others.count ? others[i] : "\(others[i % others.count])-replay\(i)", sweepOf: others[i % others.count]) }
+        let keys = try LaunchKeys.generate(agentIDs: senders.map(\.id))
+        let identities = Dictionary(uniqueKeysWithValues: keys.identities.map { ($0.agentID, $0) })
+        var gate = try MessageGate(keyring: keys.keyring, policy: .init(acceptedCodebookHashes: [codebook.hash]))
+        let fuser = try CooperativeDetector(detector: detector, settings: FusionSettings(mode: .intermediate))
+        let grid = detector.config.featureGrid
+        let selector = try CellSelector(threshold: 0.3, budgetBytes: 4096)
+        print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
+        print("\(precision) encoders, codebook \(codebook.id), budget 4096 B, select + trust; \(frames) frames after 2 warm-up")
+
+        var records: [LatencyRecord] = []
+        var bytes = 0, messages = 0
+        let frameCount = min(frames + 2, source.frameIDs.count)
+        for index in 0..<frameCount {
+            let frame = try source.frame(at: index)
+            guard let egoFrame = frame.agents.first(where: { $0.agentID == egoID }) else { continue }
+            let egoAlignment = HeadingAlignment(lidarPose: egoFrame.lidarPose)
+            let egoFeatures = try encoder.encode(egoAlignment.shared(egoFrame.points), sensorToWorld: egoAlignment.sharedToWorld)
+            let egoConfidence = try detector.confidenceMap(egoFeatures).values
+            var wire: [[UInt8]] = []
+            for sender in senders {
+                guard let agent = frame.agents.first(where: { $0.agentID == sender.sweepOf }), let identity = identities[sender.id] else { continue }
+                let alignment = HeadingAlignment(lidarPose: agent.lidarPose)
+                let features = try encoder.encode(alignment.shared(agent.points), sensorToWorld: alignment.sharedToWorld)
+                let messageEncoder = try BEVMessageEncoder(codebook: codebook, selector: selector, identity: identity, grid: grid, agentKind: .vehicle)
+                let out = try messageEncoder.encode(
+                    features: features.map, confidence: try detector.confidenceMap(features).values,
+                    frame: .init(sequence: UInt64(index + 1), captureTime: agent.timestamp, sendTime: agent.timestamp, pose: alignment.sharedToWorld))
+                wire.append(out.bytes)
+            }
+            // The timed chain.
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            var admitted: [BEVMessage] = []
+            for message in wire {
+                if case .accepted(let m) = gate.admit(message, now: egoFrame.timestamp) { admitted.append(m) }
+            }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let collaborators = try admitted.map { try AgentObservation(message: $0, codebook: codebook) }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            let ego = AgentObservation(agentID: egoID, captureTime: egoFrame.timestamp, pose: egoAlignment.sharedToWorld,
+                                       features: egoFeatures.map, confidence: egoConfidence)
+            let fused = try fuser.fuseFeatures(ego: ego, collaborators: collaborators)
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            _ = try detector.detect(fused)
+            let t4 = DispatchTime.now().uptimeNanoseconds
+            guard index >= 2 else { continue }
+            guard admitted.count == wire.count else {
+                throw V2XError(.rejectedMessage, "the gate rejected \(wire.count - admitted.count) of \(wire.count) benchmark messages: \(gate.rejections)")
+            }
+            bytes += wire.reduce(0) { $0 + $1.count }
+            messages += wire.count
+            let id = frame.frameID
+            for (stage, start, end) in [("verify", t0, t1), ("decode", t1, t2), ("warp+fuse", t2, t3), ("detect", t3, t4), ("total", t0, t4)] {
+                records.append(LatencyRecord(agent: egoID, stage: stage, frame: id, nanoseconds: Int64(end - start)))
+            }
+        }
+        guard messages > 0 else { throw V2XError(.invalidArgument, "no frame was timed (the scenario has \(source.frameIDs.count) frames)") }
+        print("messages: \(messages), \(bytes / messages) B each")
+        print("stage         p50 ms   p95 ms   p99 ms")
+        for stage in LatencySummary(records: records).stages {
+            let name = stage.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+            print(name + String(format: " %8.2f %8.2f %8.2f", stage.summary.p50Milliseconds, stage.summary.p95Milliseconds, stage.summary.p99Milliseconds))
+        }
+        print("target: total median ≤ 25 ms (ego and 4 collaborators)")
+    }
+}
