@@ -21,4 +21,13 @@ extension BEVMessage {
         }
         return (map, sent)
     }
+
+    /// The confidence the sender attached, as a row-major per-cell map in [0, 1] (0 where
+    /// nothing was sent), or `nil` when the message carries none.
+    public var confidenceMap: [Float]? {
+        guard let bytes = confidenceU8 else { return nil }
+        var values = [Float](repeating: 0, count: grid.cellCount)
+        for (cell, byte) in zip(cellIndices, bytes) { values[cell] = Float(byte) / 255 }
+        return values
+    }
 }

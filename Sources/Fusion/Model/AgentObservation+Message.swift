@@ -8,16 +8,10 @@ extension AgentObservation {
     /// - Throws: what `BEVMessage.decodeFeatures(with:)` throws for a foreign codebook or bad codes.
     public init(message: BEVMessage, codebook: ProductCodebook, previous: BoxSnapshot? = nil) throws {
         let (features, sent) = try message.decodeFeatures(with: codebook)
-        var confidence: [Float]?
-        if let bytes = message.confidenceU8 {
-            var values = [Float](repeating: 0, count: message.grid.cellCount)
-            for (cell, byte) in zip(message.cellIndices, bytes) { values[cell] = Float(byte) / 255 }
-            confidence = values
-        }
         self.init(
             agentID: message.agentID, captureTime: message.captureTime, pose: message.pose,
             poseUncertainty: PoseUncertainty(covarianceUpper: message.poseCovarianceUpper) ?? .exact,
-            features: features, grid: message.grid, sentMask: sent, confidence: confidence,
+            features: features, grid: message.grid, sentMask: sent, confidence: message.confidenceMap,
             boxes: message.boxes, previous: previous
         )
     }

@@ -111,14 +111,8 @@ public struct CooperativeReplay {
             frame: .init(sequence: UInt64(encoding.frameIndex + 1), captureTime: encoding.captureTime,
                          sendTime: encoding.captureTime, pose: encoding.pose))
         let (features, sent) = try out.message.decodeFeatures(with: codebook)
-        var confidence: [Float]?
-        if let bytes = out.message.confidenceU8 {
-            var values = [Float](repeating: 0, count: sent.count)
-            for (cell, byte) in zip(out.message.cellIndices, bytes) { values[cell] = Float(byte) / 255 }
-            confidence = values
-        }
         return CodedMessage(byteCount: out.bytes.count, fractionSent: out.selection.fractionSent,
-                            features: features, sentMask: sent, confidence: confidence)
+                            features: features, sentMask: sent, confidence: out.message.confidenceMap)
     }
 
     func identity(_ agentID: String) -> SigningIdentity {

@@ -62,3 +62,17 @@ import V2XCore
         }
     }
 }
+
+@Suite struct BEVMessageConfidenceMapTests {
+    @Test func sentConfidenceSpreadsOverTheGridAndIsAbsentWhenNotSent() {
+        var message = BEVMessage(
+            agentID: "cav-1", agentKind: .vehicle, sequence: 1, captureTime: CommFixtures.now, sendTime: CommFixtures.now,
+            pose: .identity, grid: CommFixtures.grid, channels: CommFixtures.codebook.channels,
+            codebook: CommFixtures.codebook.reference, cellIndices: [1, 3], codes: [], confidenceU8: [255, 51])
+        let map = message.confidenceMap
+        #expect(map?.count == CommFixtures.grid.cellCount)
+        #expect(map?[1] == 1 && abs((map?[3] ?? 0) - 0.2) < 1e-6 && map?[0] == 0)
+        message.confidenceU8 = nil
+        #expect(message.confidenceMap == nil)
+    }
+}
