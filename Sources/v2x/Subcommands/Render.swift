@@ -41,6 +41,11 @@ struct Render: AsyncParsableCommand {
     @Option(name: .customLong("sheet-shrink"), help: "Each tile of the contact sheet is shrunk by this factor.")
     var sheetShrink = 3
 
+    @Flag(help: "Draw the cells collaborators send (coded, selected by confidence within the budget) as a heat layer, computed by running their nodes' stack on each frame.")
+    var sentCells = false
+
+    @OptionGroup(title: "The stack whose messages --sent-cells draws") var stack: StackOptions
+
     @OptionGroup var logging: LoggingOptions
 
     /// Frames at most on the contact sheet (it stays a readable picture, and memory bounded).
@@ -71,14 +76,23 @@ struct Render: AsyncParsableCommand {
         }
         let renderer = try BEVRenderer(pixelsPerMeter: pixelsPerMeter)
         let exporter = GroundTruthExporter()
+        let sentSetting = stack.setting(name: "sent cells", mode: .intermediate, delaySeconds: 0, poseNoise: 0)
+        var engine = sentCells ? try stack.replayEngine(agentIDs: source.agentIDs, settings: [sentSetting]) : nil
         let bar = ProgressBar("render", total: indices.count)
         var pictures: [RasterCanvas] = []
         for (done, index) in indices.enumerated() {
             let frame = try source.frame(at: index)
             let truth = try exporter.frame(frame, egoID: egoID, scenario: source.name)
+            var heat: CellHeatLayer?
+            if var running = engine, let egoFrame = frame.agents.first(where: { $0.agentID == egoID }) {
+                try running.ingest(frame, settings: [sentSetting])
+                let received = try running.observations(sentSetting, egoID: egoID).collaborators
+                heat = try SentCellsHeat.layer(collaborators: received, grid: running.detector.config.featureGrid, egoLidarPose: egoFrame.lidarPose)
+                engine = running
+            }
             let scene = try BEVScene(
                 frame: frame, egoID: egoID, title: "\(source.name) \(frame.frameID) EGO \(egoID)",
-                groundTruth: truth.record.boxes, detections: detections[frame.frameID] ?? []
+                groundTruth: truth.record.boxes, detections: detections[frame.frameID] ?? [], heat: heat
             )
             let picture = try renderer.render(scene)
             try PNGCodec.write(picture, to: outURL.appendingPathComponent("\(frame.frameID).png"))
