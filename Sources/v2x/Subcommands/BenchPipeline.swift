@@ -245,11 +245,10 @@ extension BenchPipeline {
 
     /// `--agents`: the ego's receiving chain on real frames (`EgoChainBenchmark`).
     private func egoChain(agents: Int) throws {
-        let modelURL = model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+        let modelURL = ProjectPaths.modelDirectory(model)
         let detector = try BEVDetector.load(from: modelURL)
         let table = calibration.map { URL(fileURLWithPath: $0) }
-            ?? ProjectPaths.root.appendingPathComponent("calibration/\(modelURL.lastPathComponent)/int8.json")
+            ?? ProjectPaths.calibrationTable(of: modelURL)
         let int8 = precision != .fp32 && FileManager.default.fileExists(atPath: table.path)
         let encoder: any FeatureEncoder = int8 ? try Int8Encoder.load(detector: detector, calibration: table) : detector
         let scenarioURL = try scenario.map { URL(fileURLWithPath: $0) } ?? Replay.defaultScenario(logger: Logger(label: "v2x.bench"))

@@ -28,7 +28,7 @@ struct Codebook: ParsableCommand {
     @Option(help: "Held-out scenario or split folder to score the codebook on, e.g. data/splits/val.")
     var evalData: String?
 
-    @Option(help: "Model folder; default: \(Replay.defaultModel).")
+    @Option(help: "Model folder; default: \(ProjectPaths.defaultModel).")
     var model: String?
 
     @Option(help: "Frames to encode for training (every agent of each).")
@@ -66,8 +66,7 @@ struct Codebook: ParsableCommand {
     }
 
     func run() throws {
-        let modelURL = model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+        let modelURL = ProjectPaths.modelDirectory(model)
         let detector = try BEVDetector.load(from: modelURL)
         let channels = detector.config.featureChannels
         guard channels % subspaces == 0 else { throw ValidationError("--subspaces \(subspaces) must divide the model's \(channels) channels") }

@@ -122,7 +122,7 @@ struct NodeCommand: AsyncParsableCommand {
         switch precision {
         case .fp32: return detector
         case .int8:
-            let table = ProjectPaths.root.appendingPathComponent("calibration/\(modelDirectory.lastPathComponent)/int8.json")
+            let table = ProjectPaths.calibrationTable(of: modelDirectory)
             return try Int8Encoder.load(detector: detector, calibration: table)
         }
     }

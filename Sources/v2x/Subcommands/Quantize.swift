@@ -23,7 +23,7 @@ struct Quantize: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Model folder (config.json + model.safetensors); default: \(Replay.defaultModel) under the project.")
+    @Option(help: "Model folder (config.json + model.safetensors); default: \(ProjectPaths.defaultModel) under the project.")
     var model: String?
     @Option(help: "Calibration data: a scenario folder or a split folder of scenarios (the train split).")
     var data: String
@@ -53,8 +53,7 @@ struct Quantize: AsyncParsableCommand {
     func run() async throws {
         AllocatorTuning.retainLargeBuffers()
         do {
-            let modelURL = model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-                ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+            let modelURL = ProjectPaths.modelDirectory(model)
             let modelName = modelURL.standardizedFileURL.lastPathComponent
             let detector = try BEVDetector.load(from: modelURL)
             let chosen = try ActivationObserver(method: observer, percentile: percentile)

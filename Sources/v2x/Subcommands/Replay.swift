@@ -106,9 +106,6 @@ struct Replay: AsyncParsableCommand {
         print("wrote ground-truth.jsonl, detections.jsonl, summary.json and metrics.json to \(outDirectory.path)")
     }
 
-    /// The shipped model folder, relative to the project root.
-    static let defaultModel = "models/pillars-centerpoint-vehicle"
-
     /// The bundled default scenario, generated (with a progress bar) on first use.
     static func defaultScenario(logger: Logger) throws -> URL {
         var bar: ProgressBar?

@@ -31,7 +31,7 @@ struct TrainFusion: ParsableCommand {
     @Option(help: "Validation scenarios, e.g. data/splits/val.")
     var val: String
 
-    @Option(help: "Model folder; default: \(Replay.defaultModel).")
+    @Option(help: "Model folder; default: \(ProjectPaths.defaultModel).")
     var model: String?
 
     @Option(help: "Passes over the training frames.")
@@ -64,8 +64,7 @@ struct TrainFusion: ParsableCommand {
     }
 
     func run() throws {
-        let modelURL = model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+        let modelURL = ProjectPaths.modelDirectory(model)
         let base = try BEVDetector.load(from: modelURL)
         let codebook = try ProductCodebook.load(base: modelURL.appendingPathComponent("codebook"))
         let selector = try CellSelector(threshold: 0.3, budgetBytes: 4096)

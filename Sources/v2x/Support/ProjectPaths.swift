@@ -17,4 +17,17 @@ enum ProjectPaths {
         }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     }
+
+    /// The shipped model folder, relative to the root.
+    static let defaultModel = "models/pillars-centerpoint-vehicle"
+
+    /// The model folder a command uses: `--model` when given, else the shipped one.
+    static func modelDirectory(_ model: String?) -> URL {
+        model.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? root.appendingPathComponent(defaultModel, isDirectory: true)
+    }
+
+    /// The int8 calibration table of a model folder: `calibration/<model name>/int8.json`.
+    static func calibrationTable(of modelDirectory: URL) -> URL {
+        root.appendingPathComponent("calibration/\(modelDirectory.lastPathComponent)/int8.json")
+    }
 }

@@ -7,7 +7,7 @@ import Perception
 /// The options that fix the stack every agent runs, shared by `replay` and `eval sweep`:
 /// model, encoder precision, what intermediate fusion sends and how the ego fuses it.
 struct StackOptions: ParsableArguments {
-    @Option(help: "Model folder (config.json + model.safetensors); default: \(Replay.defaultModel) under the project.")
+    @Option(help: "Model folder (config.json + model.safetensors); default: \(ProjectPaths.defaultModel) under the project.")
     var model: String?
 
     @Option(help: "Encoder precision on every agent: fp32 or int8 (int8 reads calibration/<model>/int8.json).")
@@ -41,13 +41,12 @@ struct StackOptions: ParsableArguments {
 
     /// The model folder: `--model`, else the shipped one.
     var modelDirectory: URL {
-        model.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? ProjectPaths.root.appendingPathComponent(Replay.defaultModel, isDirectory: true)
+        ProjectPaths.modelDirectory(model)
     }
 
     /// The int8 calibration table of the model: `calibration/<model name>/int8.json`.
     var calibrationURL: URL {
-        ProjectPaths.root.appendingPathComponent("calibration/\(modelDirectory.lastPathComponent)/int8.json")
+        ProjectPaths.calibrationTable(of: modelDirectory)
     }
 
     /// The codebook base path: `--codebook`, else `<model>/codebook`.
