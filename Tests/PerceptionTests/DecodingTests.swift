@@ -5,12 +5,34 @@ import V2XCore
 
 @Suite struct DecodingTests {
     @Test func boxCodeRoundTrips() throws {
-        let coder = BoxCoder(grid: TinyModel.config.featureGrid)
-        let (row, column, code) = try #require(coder.encode(TinyModel.box))
-        let back = coder.decode(row: row, column: column, code: code[...], score: 0.9, label: .car)
-        #expect(abs(back.x - 1.0) < 1e-5 && abs(back.y - 0.1) < 1e-5 && abs(back.z + 0.3) < 1e-5)
-        #expect(abs(back.l - 1.8) < 1e-5 && abs(back.w - 1.0) < 1e-5 && abs(back.yaw - 0.3) < 1e-5)
-        #expect(coder.encode(Box3D(x: 0, y: 0, z: 0, l: .nan, w: 1, h: 1, yaw: 0)) == nil)
+        for heading in [DetectorConfig.HeadingCode.direction, .axis] {
+            let coder = BoxCoder(grid: TinyModel.config.featureGrid, heading: heading)
+            let (row, column, code) = try #require(coder.encode(TinyModel.box))
+            let back = coder.decode(row: row, column: column, code: code[...], score: 0.9, label: .car)
+            #expect(abs(back.x - 1.0) < 1e-5 && abs(back.y - 0.1) < 1e-5 && abs(back.z + 0.3) < 1e-5)
+            #expect(abs(back.l - 1.8) < 1e-5 && abs(back.w - 1.0) < 1e-5 && abs(back.yaw - 0.3) < 1e-5)
+            #expect(coder.encode(Box3D(x: 0, y: 0, z: 0, l: .nan, w: 1, h: 1, yaw: 0)) == nil)
+            // Coded from the neighbouring cell, the same box decodes to the same place.
+            let side = try #require(coder.encode(TinyModel.box, row: row, column: column + 1))
+            #expect(side[0] < 0 && side[2...] == code[2...])
+            let fromSide = coder.decode(row: row, column: column + 1, code: side[...], score: 0.9, label: .car)
+            #expect(abs(fromSide.x - 1.0) < 1e-5 && abs(fromSide.y - 0.1) < 1e-5)
+        }
+    }
+
+    @Test func axisHeadingCodeIgnoresTheDirectionABoxFaces() throws {
+        let axis = BoxCoder(grid: TinyModel.config.featureGrid, heading: .axis)
+        var turned = TinyModel.box
+        turned.yaw = 0.3 - .pi
+        let a = try #require(axis.encode(TinyModel.box)).code, b = try #require(axis.encode(turned)).code
+        for j in 0..<8 { #expect(abs(a[j] - b[j]) < 1e-5) }
+        // sin/cos of 2·yaw: yaw 0.3 codes as sin 0.6, cos 0.6; decoded yaw lies in (−π/2, π/2].
+        #expect(abs(a[6] - Float(sin(0.6))) < 1e-6 && abs(a[7] - Float(cos(0.6))) < 1e-6)
+        let back = axis.decode(row: 0, column: 0, code: [0, 0, 0, 0, 0, 0, Float(sin(2 * 2.0)), Float(cos(2 * 2.0))][...], score: 1, label: .car)
+        #expect(abs(back.yaw - (2.0 - .pi)) < 1e-5)
+        // The direction code tells the two apart.
+        let direction = BoxCoder(grid: TinyModel.config.featureGrid, heading: .direction)
+        #expect(try #require(direction.encode(turned)).code[7] < 0)
     }
 
     @Test func nmsSuppressesOverlapsOfTheSameLabelOnly() throws {
@@ -27,7 +49,7 @@ import V2XCore
         let config = TinyModel.config
         var head = FeatureMap(height: 8, width: 8, channels: 9)
         for cell in 0..<64 { head.values[cell * 9] = -6 }
-        let code = try #require(BoxCoder(grid: config.featureGrid).encode(TinyModel.box)).code
+        let code = try #require(BoxCoder(grid: config.featureGrid, heading: config.headingCode).encode(TinyModel.box)).code
         let centre = (4 * 8 + 5) * 9
         head.values[centre] = 2          // score 0.88
         head.values[centre + 9] = 1      // neighbour: not a peak

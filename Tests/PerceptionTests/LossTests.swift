@@ -14,6 +14,20 @@ import V2XCore
         #expect(t.heatmap[4, 5, 0] == 1)
         #expect(t.heatmap[4, 6, 0] > 0 && t.heatmap[4, 6, 0] < 1)
         #expect(t.heatmap.values.filter { $0 == 1 }.count == 1)
+        // The box code is also supervised on the 8 neighbours, weighted by the Gaussian.
+        #expect(t.regressionCells.count == 9)
+        let centreCell = try #require(t.regressionCells.first { $0.row == 4 && $0.column == 5 })
+        #expect(centreCell.weight == 1 && centreCell.code == c.code)
+        let right = try #require(t.regressionCells.first { $0.row == 4 && $0.column == 6 })
+        #expect(abs(right.weight - t.heatmap[4, 6, 0]) < 1e-6 && abs(right.code[0] - (0.25 - 1)) < 1e-5)
+        let corner = try #require(t.regressionCells.first { $0.row == 3 && $0.column == 4 })
+        #expect(corner.weight < right.weight && abs(corner.code[1] - 1.125) < 1e-5)
+        // Two boxes a cell apart: each keeps its own centre cell.
+        var next = TinyModel.box
+        next.x += 0.8
+        let pair = DetectionTargets(boxes: [TinyModel.box, next], config: config)
+        #expect(pair.regressionCells.count == 12)
+        #expect(pair.regressionCells.filter { $0.weight == 1 }.count == 2)
         // A wide box gets a larger radius than the minimum.
         #expect(DetectionTargets.gaussianRadius(length: 30, width: 30, minimumOverlap: 0.1) > 2)
     }
@@ -36,7 +50,10 @@ import V2XCore
         var good = head
         for cell in 0..<64 { good.values[cell * 9] = -8 }
         good.values[centre] = 8
-        for j in 0..<8 { good.values[centre + 1 + j] = targets.centers[0].code[j] }
+        for cell in targets.regressionCells {
+            let base = (cell.row * 8 + cell.column) * 9
+            for j in 0..<8 { good.values[base + 1 + j] = cell.code[j] }
+        }
         #expect(try loss.evaluate(head: good, targets: targets).value.total < value.total / 10)
         #expect(throws: V2XError.self) { try loss.evaluate(head: FeatureMap(height: 8, width: 8, channels: 3), targets: targets) }
     }

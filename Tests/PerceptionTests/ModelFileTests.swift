@@ -89,6 +89,26 @@ import V2XTestSupport
         #expect(throws: V2XError.self) { try BEVDetector.load(from: dir.file("nowhere")) }
     }
 
+    @Test func formatOneConfigsCodeTheDirectionAndFormatTwoNamesItsHeadingCode() throws {
+        #expect(TinyModel.config.formatVersion == 2 && TinyModel.config.headingCode == .axis)
+        let written = try JSONEncoder().encode(TinyModel.config)
+        var object = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
+        #expect(object["headingCode"] as? String == "axis")
+        object["formatVersion"] = 1
+        object.removeValue(forKey: "headingCode")
+        let old = try JSONDecoder().decode(DetectorConfig.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.headingCode == .direction)
+        try old.validate()
+        object["formatVersion"] = 2
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(DetectorConfig.self, from: JSONSerialization.data(withJSONObject: object)) }
+        var future = TinyModel.config
+        future.formatVersion = 3
+        #expect { try future.validate() } throws: { ($0 as? V2XError)?.code == .unsupportedFormat }
+        var contradictory = old
+        contradictory.headingCode = .axis
+        #expect { try contradictory.validate() } throws: { ($0 as? V2XError)?.code == .invalidArgument }
+    }
+
     @Test func detectorHandlesBadPointsAndRejectsForeignFeatures() throws {
         var rng = SplitMix64(seed: 4)
         let detector = try BEVDetector(network: DetectorNetwork(config: TinyModel.config, using: &rng))

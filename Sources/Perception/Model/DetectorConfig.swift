@@ -12,9 +12,21 @@ import V2XCore
 ///   neck:    2×2 transposed conv s2 C2→U, ReLU; concat with stage 1                   (H/2, W/2, C1+U)   ← BEVFeatures
 ///   head:    conv3×3 (C1+U)→Ch, ReLU; conv1×1 Ch→(K + 8)                              (H/2, W/2, K+8)
 /// ```
-/// Head channels: `K` class heatmap logits, then `[dx, dy, z, log l, log w, log h, sin yaw, cos yaw]`.
+/// Head channels: `K` class heatmap logits, then `[dx, dy, z, log l, log w, log h, sin, cos]` of
+/// the heading as `headingCode` says.
 public struct DetectorConfig: Sendable, Codable, Equatable {
-    /// Bumped when the file layout changes.
+    /// How the last two regression channels encode a box's yaw.
+    public enum HeadingCode: String, Sendable, Codable, Equatable {
+        /// `sin yaw, cos yaw`: the direction the box faces, over 2π.
+        case direction
+        /// `sin 2·yaw, cos 2·yaw`: the box's long axis only, over π. A LiDAR return barely tells
+        /// a car's front from its back, and an L1 loss on `sin, cos yaw` with both answers in the
+        /// data pulls the prediction toward zero, leaving the decoded yaw to noise; box IoU does
+        /// not depend on the direction, so detection loses nothing by dropping it.
+        case axis
+    }
+
+    /// Bumped when the file layout changes: format 2 added `headingCode` (format 1 files are `direction`).
     public var formatVersion: Int
     /// The input BEV grid (the pillar grid) in the sensor frame.
     public var grid: BEVGrid
@@ -36,18 +48,24 @@ public struct DetectorConfig: Sendable, Codable, Equatable {
     public var scoreThreshold: Double
     /// Boxes overlapping a higher-scored box of the same class by more than this BEV IoU are suppressed.
     public var nmsIoUThreshold: Double
+    /// How the head encodes yaw.
+    public var headingCode: HeadingCode
+
+    /// The newest file layout.
+    public static let currentFormatVersion = 2
 
     /// The shipped default: ±51.2 m at 0.4 m, vehicles, sized for ≤ 60 ms on 2 cores.
     public static let `default` = DetectorConfig(
-        formatVersion: 1, grid: .default, minZMeters: -10, maxZMeters: 6, classes: [.vehicle],
+        grid: .default, minZMeters: -10, maxZMeters: 6, classes: [.vehicle],
         pillarChannels: 32, stage1Channels: 32, stage1Convs: 2, stage2Channels: 64, stage2Convs: 3,
         upsampleChannels: 32, headChannels: 32, maxDetections: 100, scoreThreshold: 0.1, nmsIoUThreshold: 0.1
     )
 
     public init(
-        formatVersion: Int = 1, grid: BEVGrid, minZMeters: Double, maxZMeters: Double, classes: [ObjectCategory],
+        formatVersion: Int = currentFormatVersion, grid: BEVGrid, minZMeters: Double, maxZMeters: Double, classes: [ObjectCategory],
         pillarChannels: Int, stage1Channels: Int, stage1Convs: Int, stage2Channels: Int, stage2Convs: Int,
-        upsampleChannels: Int, headChannels: Int, maxDetections: Int, scoreThreshold: Double, nmsIoUThreshold: Double
+        upsampleChannels: Int, headChannels: Int, maxDetections: Int, scoreThreshold: Double, nmsIoUThreshold: Double,
+        headingCode: HeadingCode = .axis
     ) {
         self.formatVersion = formatVersion; self.grid = grid
         self.minZMeters = minZMeters; self.maxZMeters = maxZMeters; self.classes = classes
@@ -56,6 +74,34 @@ public struct DetectorConfig: Sendable, Codable, Equatable {
         self.stage2Channels = stage2Channels; self.stage2Convs = stage2Convs
         self.upsampleChannels = upsampleChannels; self.headChannels = headChannels
         self.maxDetections = maxDetections; self.scoreThreshold = scoreThreshold; self.nmsIoUThreshold = nmsIoUThreshold
+        self.headingCode = headingCode
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, grid, minZMeters, maxZMeters, classes, pillarChannels, stage1Channels, stage1Convs
+        case stage2Channels, stage2Convs, upsampleChannels, headChannels, maxDetections, scoreThreshold, nmsIoUThreshold
+        case headingCode
+    }
+
+    /// Decodes any known format; a format 1 file, written before `headingCode` existed, encodes `direction`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        grid = try c.decode(BEVGrid.self, forKey: .grid)
+        minZMeters = try c.decode(Double.self, forKey: .minZMeters)
+        maxZMeters = try c.decode(Double.self, forKey: .maxZMeters)
+        classes = try c.decode([ObjectCategory].self, forKey: .classes)
+        pillarChannels = try c.decode(Int.self, forKey: .pillarChannels)
+        stage1Channels = try c.decode(Int.self, forKey: .stage1Channels)
+        stage1Convs = try c.decode(Int.self, forKey: .stage1Convs)
+        stage2Channels = try c.decode(Int.self, forKey: .stage2Channels)
+        stage2Convs = try c.decode(Int.self, forKey: .stage2Convs)
+        upsampleChannels = try c.decode(Int.self, forKey: .upsampleChannels)
+        headChannels = try c.decode(Int.self, forKey: .headChannels)
+        maxDetections = try c.decode(Int.self, forKey: .maxDetections)
+        scoreThreshold = try c.decode(Double.self, forKey: .scoreThreshold)
+        nmsIoUThreshold = try c.decode(Double.self, forKey: .nmsIoUThreshold)
+        headingCode = formatVersion >= 2 ? try c.decode(HeadingCode.self, forKey: .headingCode) : .direction
     }
 
     /// Number of regression channels after the heatmap: `[dx, dy, z, log l, log w, log h, sin, cos]`.
@@ -75,8 +121,11 @@ public struct DetectorConfig: Sendable, Codable, Equatable {
     /// - Throws: `V2XError.invalidArgument` (or `.unsupportedFormat` for an unknown version) naming the field.
     public func validate(path: String? = nil) throws {
         func fail(_ message: String) -> V2XError { V2XError(.invalidArgument, "model config: \(message)", path: path) }
-        guard formatVersion == 1 else {
-            throw V2XError(.unsupportedFormat, "model config format \(formatVersion) is not 1", path: path)
+        guard (1...Self.currentFormatVersion).contains(formatVersion) else {
+            throw V2XError(.unsupportedFormat, "model config format \(formatVersion) is not 1...\(Self.currentFormatVersion)", path: path)
+        }
+        guard formatVersion >= 2 || headingCode == .direction else {
+            throw fail("format 1 has no headingCode: it is always direction")
         }
         // A decoded BEVGrid bypasses its initializer: rebuild it to check the derived sizes.
         let rebuilt: BEVGrid

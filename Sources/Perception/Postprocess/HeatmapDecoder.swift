@@ -15,7 +15,7 @@ public struct HeatmapDecoder: Sendable, Equatable {
     /// - Throws: `V2XError.invalidArgument` for an invalid config.
     public init(config: DetectorConfig) throws {
         try config.validate()
-        coder = BoxCoder(grid: config.featureGrid)
+        coder = BoxCoder(grid: config.featureGrid, heading: config.headingCode)
         classes = config.classes
         maxDetections = config.maxDetections
         scoreThreshold = config.scoreThreshold

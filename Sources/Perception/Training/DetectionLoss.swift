@@ -7,7 +7,8 @@ import V2XCore
 /// the number of objects (at least 1):
 /// - focal (CenterNet, α = 2, β = 4) with `p = σ(logit)`, target `t`:
 ///   `−(1−p)^α log p` where `t = 1`, `−(1−t)^β p^α log(1−p)` elsewhere;
-/// - L1 over the 8 code channels at each object's centre cell.
+/// - L1 over the 8 code channels at each of the targets' regression cells (an object's centre
+///   and its neighbours), times the cell's weight.
 /// Logs use the stable forms `log p = −softplus(−x)`, `log(1−p) = −softplus(x)`.
 public struct DetectionLoss: Sendable, Equatable {
     public var alpha: Double = 2
@@ -63,13 +64,14 @@ public struct DetectionLoss: Sendable, Equatable {
             }
         }
         var l1 = 0.0
-        for center in targets.centers {
-            let base = (center.row * head.width + center.column) * channels + k
+        for cell in targets.regressionCells {
+            let base = (cell.row * head.width + cell.column) * channels + k
+            let weight = Double(cell.weight)
             for j in 0..<DetectorConfig.regressionChannels {
-                let diff = Double(head.values[base + j]) - Double(center.code[j])
-                l1 += abs(diff)
+                let diff = Double(head.values[base + j]) - Double(cell.code[j])
+                l1 += weight * abs(diff)
                 let sign: Double = diff > 0 ? 1 : (diff < 0 ? -1 : 0)
-                gradient.values[base + j] += Float(regressionWeight * sign / normalizer)
+                gradient.values[base + j] += Float(regressionWeight * weight * sign / normalizer)
             }
         }
         return (Value(heatmap: focal / normalizer, regression: regressionWeight * l1 / normalizer), gradient)

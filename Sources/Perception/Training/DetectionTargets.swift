@@ -8,6 +8,11 @@ import V2XCore
 ///   radius at overlap 0.1 (at least `minimumRadius` cells).
 /// - `centers`: one entry per object whose centre is on the grid: the cell, the class
 ///   channel and its 8-number `BoxCoder` code (a later object on the same cell replaces an earlier one).
+/// - `regressionCells`: where the box code is supervised: each object's centre cell (weight 1)
+///   and its 8 neighbours, weighted by the object's Gaussian there (TTFNet-style). The decoder
+///   reads the code at the heatmap peak, which is often a neighbour of the true centre; an
+///   untrained code there gives a wild box. A cell claimed by several objects goes to the one
+///   with the highest weight, so a centre cell is always its own object's.
 public struct DetectionTargets: Sendable, Equatable {
     public struct Center: Sendable, Equatable {
         public var row: Int
@@ -16,20 +21,33 @@ public struct DetectionTargets: Sendable, Equatable {
         public var code: [Float]
     }
 
+    /// A cell whose box code is supervised, with the loss weight of that cell.
+    public struct RegressionCell: Sendable, Equatable {
+        public var row: Int
+        public var column: Int
+        public var code: [Float]
+        public var weight: Float
+    }
+
     public var heatmap: FeatureMap
     public var centers: [Center]
+    public var regressionCells: [RegressionCell]
 
     /// Smallest Gaussian radius in cells.
     public static let minimumRadius = 2
+    /// Neighbours within this many cells of a centre (Chebyshev distance) also regress the box.
+    public static let regressionRadius = 1
 
     /// Builds the targets for boxes in the sensor frame; boxes of other categories are ignored.
     public init(boxes: [Box3D], config: DetectorConfig) {
         let grid = config.featureGrid
-        let coder = BoxCoder(grid: grid)
+        let coder = BoxCoder(grid: grid, heading: config.headingCode)
         let k = config.classes.count
         var heatmap = FeatureMap(height: grid.height, width: grid.width, channels: k)
         var byCell: [Int: Center] = [:]
         var order: [Int] = []
+        var regressionByCell: [Int: RegressionCell] = [:]
+        var regressionOrder: [Int] = []
         for box in boxes {
             guard let cls = config.classes.firstIndex(of: box.label.category),
                   let (row, column, code) = coder.encode(box) else { continue }
@@ -48,9 +66,27 @@ public struct DetectionTargets: Sendable, Equatable {
             let key = (row * grid.width + column) * k + cls
             if byCell[key] == nil { order.append(key) }
             byCell[key] = Center(row: row, column: column, classIndex: cls, code: code)
+            let reach = Self.regressionRadius
+            for dr in -reach...reach {
+                for dc in -reach...reach {
+                    let r = row + dr, c = column + dc
+                    guard r >= 0, r < grid.height, c >= 0, c < grid.width,
+                          let cellCode = coder.encode(box, row: r, column: c) else { continue }
+                    let weight = Float(exp(-Double(dr * dr + dc * dc) / (2 * sigma * sigma)))
+                    let cellKey = r * grid.width + c
+                    if let held = regressionByCell[cellKey] {
+                        // Ties go to the later object, as for centres.
+                        guard weight >= held.weight else { continue }
+                    } else {
+                        regressionOrder.append(cellKey)
+                    }
+                    regressionByCell[cellKey] = RegressionCell(row: r, column: c, code: cellCode, weight: weight)
+                }
+            }
         }
         self.heatmap = heatmap
         centers = order.compactMap { byCell[$0] }
+        regressionCells = regressionOrder.compactMap { regressionByCell[$0] }
     }
 
     /// The CornerNet radius (in cells) within which a shifted box of size `length × width`

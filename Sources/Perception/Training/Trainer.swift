@@ -33,6 +33,16 @@ public struct Trainer: Sendable {
         try self.init(checkpoint: Checkpoint(network: network, optimizer: optimizer, options: options, bestScore: nil), fusion: fusion)
     }
 
+    /// A fresh run that starts from trained weights (fine-tuning): `network`'s tensors under
+    /// `config`, which must describe the same shapes; a new optimizer and schedule.
+    /// - Throws: `V2XError.shapeMismatch` when `config` does not fit the tensors.
+    public init(startingFrom network: DetectorNetwork, config: DetectorConfig, options: TrainingOptions, fusion: any FeatureFusion = EgoOnlyFusion()) throws {
+        try options.validate()
+        let network = try DetectorNetwork(config: config, tensors: network.tensors)
+        let optimizer = AdamW(sizes: network.tensors.map(\.elementCount), weightDecay: Float(options.weightDecay))
+        try self.init(checkpoint: Checkpoint(network: network, optimizer: optimizer, options: options, bestScore: nil), fusion: fusion)
+    }
+
     /// Continues a run from a checkpoint.
     public init(checkpoint: Checkpoint, fusion: any FeatureFusion = EgoOnlyFusion()) throws {
         try checkpoint.options.validate()

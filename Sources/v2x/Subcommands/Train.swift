@@ -28,6 +28,10 @@ struct Train: AsyncParsableCommand {
     var out: String
     @Flag(help: "Continue from <out>/checkpoint.safetensors with its stored options.")
     var resume = false
+    @Option(help: "Start from this model folder's weights (fine-tuning) instead of a random initialisation.")
+    var initFrom: String?
+    @Option(help: "How the head codes yaw: axis (sin/cos of 2·yaw, the default) or direction (sin/cos of yaw).")
+    var headingCode: DetectorConfig.HeadingCode = .axis
     @Flag(help: "Skip training; write test detections with <out>/best.")
     var testOnly = false
     @Option(help: "Random seed (initialisation, shuffling, augmentation).")
@@ -60,6 +64,7 @@ struct Train: AsyncParsableCommand {
     func validate() throws {
         if !testOnly && (train == nil || val == nil) { throw ValidationError("--train and --val are required unless --test-only") }
         if testOnly && test == nil { throw ValidationError("--test-only needs --test") }
+        if resume && initFrom != nil { throw ValidationError("--init-from starts a new run; it cannot be combined with --resume") }
         guard (steps ?? 1) > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0 else {
             throw ValidationError("counts and rates must be positive")
         }
@@ -97,7 +102,18 @@ struct Train: AsyncParsableCommand {
                 seed: seed, totalSteps: steps ?? 4000, batchSize: batch, learningRate: lr, warmupSteps: warmup,
                 weightDecay: weightDecay, validateEverySteps: validateEvery, checkpointEverySteps: checkpointEvery
             )
-            trainer = try Trainer(config: .default, options: options)
+            if let initFrom {
+                let start = try BEVDetector.load(from: URL(fileURLWithPath: initFrom))
+                var config = start.config
+                config.formatVersion = DetectorConfig.currentFormatVersion
+                config.headingCode = headingCode
+                trainer = try Trainer(startingFrom: start.network, config: config, options: options)
+                print("starting from \(initFrom) (heading code \(headingCode.rawValue))")
+            } else {
+                var config = DetectorConfig.default
+                config.headingCode = headingCode
+                trainer = try Trainer(config: config, options: options)
+            }
         }
         let trainSamples = try loadSamples(train, label: "load train", agents: agents).samples
         let allVal = try loadSamples(val, label: "load val", agents: .ego).samples
@@ -190,3 +206,4 @@ struct Train: AsyncParsableCommand {
 }
 
 extension ScenarioSamples.Agents: ExpressibleByArgument {}
+extension DetectorConfig.HeadingCode: ExpressibleByArgument {}

@@ -158,6 +158,6 @@ struct TrainFusion: ParsableCommand {
         }
         let report = try DetectionEvaluator().evaluate(predictions: predictions, groundTruth: groundTruth)
         let ap = report.overall.averagePrecision
-        return ((ap[1] ?? 0) ?? 0, (ap[2] ?? 0) ?? 0)
+        return (ap.count > 1 ? ap[1] ?? 0 : 0, ap.count > 2 ? ap[2] ?? 0 : 0)
     }
 }
