@@ -29,7 +29,8 @@ public struct CooperativeDetector: Sendable {
     /// Detections for the ego's frame.
     /// - Throws: `V2XError.invalidArgument` when an observation lacks what the mode needs,
     ///   `.shapeMismatch` when a map is not on the detector's feature grid.
-    public func detect(ego: AgentObservation, collaborators: [AgentObservation]) throws -> [Box3D] {
+    public func detect(ego: AgentObservation, collaborators received: [AgentObservation]) throws -> [Box3D] {
+        let collaborators = aligned(received, to: ego)
         switch settings.mode {
         case .none:
             if ego.features != nil { return try detector.detect(features(of: ego)) }
@@ -44,7 +45,15 @@ public struct CooperativeDetector: Sendable {
         }
     }
 
-    /// Intermediate fusion up to the head: the fused map on the ego's feature grid.
+    /// `collaborators` with their poses corrected against the ego's boxes when the settings
+    /// ask for it (`BoxAgreementAlignment`).
+    public func aligned(_ collaborators: [AgentObservation], to ego: AgentObservation) -> [AgentObservation] {
+        guard let correction = settings.poseCorrection else { return collaborators }
+        return collaborators.map { correction.aligned($0, to: ego) }
+    }
+
+    /// Intermediate fusion up to the head: the fused map on the ego's feature grid
+    /// (collaborators' poses as given: `detect` aligns them first).
     public func fuseFeatures(ego: AgentObservation, collaborators: [AgentObservation]) throws -> BEVFeatures {
         let egoFeatures = try features(of: ego)
         let selects = settings.fusionOperator == .select

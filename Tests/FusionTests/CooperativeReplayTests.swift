@@ -58,6 +58,21 @@ import V2XTestSupport
         #expect(results[0].boxes == (try Self.detector.detect(points: Self.frame(0).agents[0].points)))
     }
 
+    @Test func poseCorrectionSendsAnchorBoxesInTheCodedMessage() throws {
+        var engine = try replay()
+        let plain = Self.setting(.intermediate, .codedFeatures, noise: 0.4)
+        var aligned = plain
+        aligned.fusion.poseCorrection = BoxAgreementAlignment(minScore: 0)
+        let results = try engine.process(Self.frame(0), egoID: "ego", settings: [plain, aligned])
+        let withAnchors = try engine.observations(aligned, egoID: "ego").collaborators
+        let without = try engine.observations(plain, egoID: "ego").collaborators
+        #expect(without[0].boxes.isEmpty)
+        #expect(!withAnchors[0].boxes.isEmpty && withAnchors[0].boxes.count <= 16)
+        // The budget covers the whole message: anchors take the place of cells.
+        #expect(results[1].messageBytes[0] <= 2000 && results[0].messageBytes[0] <= 2000)
+        #expect(results[1].fractionsSent[0] < results[0].fractionsSent[0])
+    }
+
     @Test func poseNoiseIsDeterministicAndChangesTheFusedResult() throws {
         let noisy = Self.setting(.intermediate, .denseFeatures, noise: 0.4)
         var first = try replay(), second = try replay()

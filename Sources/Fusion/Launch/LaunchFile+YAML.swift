@@ -104,7 +104,10 @@ private struct RawLaunch: Decodable {
 
 private struct RawFusion: Decodable {
     var fusion = LaunchFile.Fusion()
-    enum Keys: String, CodingKey, CaseIterable { case mode, `operator`, trust }
+    enum Keys: String, CodingKey, CaseIterable {
+        case mode, `operator`, trust
+        case poseCorrection = "pose_correction"
+    }
 
     init(from decoder: any Decoder) throws {
         try rejectUnknownLaunchKeys(in: decoder, allowed: Keys.allCases.map(\.rawValue))
@@ -112,6 +115,7 @@ private struct RawFusion: Decodable {
         fusion.mode = try c.decodeIfPresent(FusionMode.self, forKey: .mode) ?? fusion.mode
         fusion.fusionOperator = try c.decodeIfPresent(FusionOperator.self, forKey: .operator) ?? fusion.fusionOperator
         fusion.trust = try c.decodeIfPresent(Bool.self, forKey: .trust) ?? fusion.trust
+        fusion.poseCorrection = try c.decodeIfPresent(Bool.self, forKey: .poseCorrection) ?? fusion.poseCorrection
     }
 }
 

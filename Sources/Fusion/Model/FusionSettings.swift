@@ -10,14 +10,17 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     public var lateNMSIoUThreshold: Double
     /// Late fusion: extrapolate collaborators' boxes to the ego's time (TCLF).
     public var lateMotionCompensation: Bool
+    /// Every mode: correct collaborators' poses from box agreement before using them; `nil` = off.
+    public var poseCorrection: BoxAgreementAlignment?
 
     /// The defaults: trust-weighted selection of the most confident agent per cell for
     /// intermediate fusion, TCLF for late fusion.
     public init(
         mode: FusionMode, fusionOperator: FusionOperator = .select, trust: TrustModel? = TrustModel(),
-        lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true
+        lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
+        self.poseCorrection = poseCorrection
     }
 }

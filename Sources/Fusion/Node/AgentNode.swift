@@ -21,9 +21,8 @@ public final class AgentNode {
     public let publisher: AgentPublisher
     /// Non-nil on the ego.
     public private(set) var ego: EgoRole?
-    /// Whether messages carry the sender's boxes. Only late fusion reads them; elsewhere
-    /// their bytes are better spent on cells within the byte budget.
-    public var sendsBoxes = true
+    /// Which of the sender's boxes its messages carry.
+    public var boxSharing: BoxSharing = .all
     /// Longest a node keeps pumping delayed messages after its last frame, wall seconds.
     public var drainSeconds: Double = 2
     private var summary: NodeRunSummary
@@ -141,7 +140,7 @@ public final class AgentNode {
             features: own.features.map, confidence: own.confidence,
             frame: .init(sequence: UInt64(index) + 1, captureTime: frame.captureTime, sendTime: sendTime, pose: own.alignment.sharedToWorld,
                          poseCovarianceUpper: frame.poseUncertainty == .exact ? [] : frame.poseUncertainty.covarianceUpper,
-                         boxes: sendsBoxes ? own.boxes : []))
+                         boxes: sentBoxes(own.boxes)))
         t = lap("message", since: t)
         try publisher.publish(output.bytes, now: sendTime)
         t = lap("publish", since: t)
@@ -209,7 +208,8 @@ public final class AgentNode {
         let shared: [Box3D]
         switch role.fusion.settings.mode {
         case .intermediate:
-            let fused = try role.fusion.fuseFeatures(ego: egoObservation, collaborators: collaborators)
+            let aligned = role.fusion.aligned(collaborators, to: egoObservation)
+            let fused = try role.fusion.fuseFeatures(ego: egoObservation, collaborators: aligned)
             lap("fuse")
             shared = try (role.fusion.fusionHead ?? role.fusion.detector).detect(fused)
         case .none:
@@ -249,5 +249,25 @@ public final class AgentNode {
             out.messagesDiscarded = Dictionary(uniqueKeysWithValues: ego.inbox.discards.map { ($0.key.rawValue, $0.value) })
         }
         return out
+    }
+}
+
+extension AgentNode {
+    /// Which of its boxes a node puts in its messages.
+    public enum BoxSharing: Sendable, Equatable {
+        /// None: their bytes are better spent on cells within the byte budget.
+        case none
+        /// Every detection (late fusion reads them).
+        case all
+        /// The few confident boxes receivers align this sender's pose with.
+        case anchors(BoxAgreementAlignment)
+    }
+
+    func sentBoxes(_ boxes: [Box3D]) -> [Box3D] {
+        switch boxSharing {
+        case .none: []
+        case .all: boxes
+        case .anchors(let alignment): alignment.anchors(from: boxes)
+        }
     }
 }

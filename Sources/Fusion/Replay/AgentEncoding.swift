@@ -20,8 +20,17 @@ public struct AgentEncoding: Sendable {
     public var confidence: [Float]
     /// The agent's own detections, in the shared frame.
     public var boxes: [Box3D]
-    /// The codebook messages built from this frame, by byte budget, when coded features were asked for.
-    public var coded: [Int: CodedMessage]
+    /// The codebook messages built from this frame, by variant, when coded features were asked for.
+    public var coded: [CodedVariant: CodedMessage]
+}
+
+/// What shapes a codebook message beyond the features: its byte budget for cells, and the
+/// pose correction whose anchor boxes it also carries, if any.
+public struct CodedVariant: Sendable, Hashable {
+    public var budgetBytes: Int
+    public var anchorsFor: BoxAgreementAlignment?
+
+    public init(budgetBytes: Int, anchorsFor: BoxAgreementAlignment?) { self.budgetBytes = budgetBytes; self.anchorsFor = anchorsFor }
 }
 
 /// A codebook message and what the receiver decodes from it.
@@ -33,4 +42,6 @@ public struct CodedMessage: Sendable {
     public var features: FeatureMap
     public var sentMask: [Bool]
     public var confidence: [Float]?
+    /// The sender's boxes the message carried (its anchors, when it carries any).
+    public var boxes: [Box3D]
 }

@@ -69,11 +69,10 @@ public struct CooperativeReplay {
     public mutating func ingest(_ frame: ScenarioFrame, settings: [ReplaySetting]) throws {
         let maxDelay = settings.map(\.delaySeconds).max() ?? 0
         for precision in Set(settings.map(\.precision)) {
-            let budgets = Set(settings.filter { $0.precision == precision && $0.payload == .codedFeatures }
-                .map { $0.budgetBytes ?? selector.budgetBytes })
+            let variants = Set(settings.filter { $0.precision == precision && $0.payload == .codedFeatures }.map(codedVariant))
             for agent in frame.agents {
                 var encoding = try encode(agent, frameIndex: frame.index, precision: precision)
-                for budget in budgets { encoding.coded[budget] = try code(encoding, budgetBytes: budget) }
+                for variant in variants { encoding.coded[variant] = try code(encoding, variant) }
                 history[precision, default: [:]][agent.agentID, default: []].append(encoding)
             }
             evict(precision: precision, present: Set(frame.agents.map(\.agentID)), now: frame.agents[0].timestamp, keepingSeconds: maxDelay)
@@ -101,18 +100,24 @@ public struct CooperativeReplay {
             boxes: try detector.decoder.decode(head), coded: [:])
     }
 
-    func code(_ encoding: AgentEncoding, budgetBytes: Int) throws -> CodedMessage {
+    /// The coded message a setting reads.
+    func codedVariant(_ setting: ReplaySetting) -> CodedVariant {
+        CodedVariant(budgetBytes: setting.budgetBytes ?? selector.budgetBytes, anchorsFor: setting.fusion.poseCorrection)
+    }
+
+    func code(_ encoding: AgentEncoding, _ variant: CodedVariant) throws -> CodedMessage {
         guard let codebook else { throw V2XError(.invalidArgument, "coded features need a codebook (run `v2x codebook`)") }
         let encoder = try BEVMessageEncoder(
-            codebook: codebook, selector: CellSelector(threshold: selector.threshold, budgetBytes: budgetBytes), identity: identity(encoding.agentID),
-            grid: detector.config.featureGrid, agentKind: .vehicle)
+            codebook: codebook, selector: CellSelector(threshold: selector.threshold, budgetBytes: variant.budgetBytes),
+            identity: identity(encoding.agentID), grid: detector.config.featureGrid, agentKind: .vehicle)
+        let anchors = variant.anchorsFor?.anchors(from: encoding.boxes) ?? []
         let out = try encoder.encode(
             features: encoding.features, confidence: encoding.confidence,
             frame: .init(sequence: UInt64(encoding.frameIndex + 1), captureTime: encoding.captureTime,
-                         sendTime: encoding.captureTime, pose: encoding.pose))
+                         sendTime: encoding.captureTime, pose: encoding.pose, boxes: anchors))
         let (features, sent) = try out.message.decodeFeatures(with: codebook)
         return CodedMessage(byteCount: out.bytes.count, fractionSent: out.selection.fractionSent,
-                            features: features, sentMask: sent, confidence: out.message.confidenceMap)
+                            features: features, sentMask: sent, confidence: out.message.confidenceMap, boxes: out.message.boxes)
     }
 
     func identity(_ agentID: String) -> SigningIdentity {
@@ -162,21 +167,27 @@ public struct CooperativeReplay {
                         let before = frames[index - 1]
                         observation.previous = BoxSnapshot(captureTime: before.captureTime, pose: noisyPose(before, setting.poseNoise), boxes: before.boxes)
                     }
-                    bytes.append(try boxMessageBytes(sent))
+                    bytes.append(try boxMessageBytes(sent, boxes: sent.boxes))
                 case .points:
                     observation.points = sent.points
                     bytes.append(sent.points.count * 16)
                 case .denseFeatures:
                     observation.features = sent.features
                     observation.confidence = sent.confidence
-                    bytes.append((sent.features.values.count + sent.confidence.count) * MemoryLayout<Float>.size)
+                    var size = (sent.features.values.count + sent.confidence.count) * MemoryLayout<Float>.size
+                    if let correction = setting.fusion.poseCorrection {
+                        observation.boxes = correction.anchors(from: sent.boxes)
+                        size += try boxMessageBytes(sent, boxes: observation.boxes) - boxMessageBytes(sent, boxes: [])
+                    }
+                    bytes.append(size)
                 case .codedFeatures:
-                    guard let coded = sent.coded[setting.budgetBytes ?? selector.budgetBytes] else {
-                        throw V2XError(.invalidArgument, "frame of '\(agentID)' was not coded for this budget")
+                    guard let coded = sent.coded[codedVariant(setting)] else {
+                        throw V2XError(.invalidArgument, "frame of '\(agentID)' was not coded for this setting")
                     }
                     observation.features = coded.features
                     observation.sentMask = coded.sentMask
                     observation.confidence = coded.confidence
+                    observation.boxes = coded.boxes
                     bytes.append(coded.byteCount)
                     fractions.append(coded.fractionSent)
                 }
@@ -190,15 +201,15 @@ public struct CooperativeReplay {
         noise.perturb(encoding.pose, seed: seed, agentID: encoding.agentID, frameIndex: encoding.frameIndex)
     }
 
-    /// The signed size of a late-fusion message: header, pose and boxes, no feature cells.
-    func boxMessageBytes(_ encoding: AgentEncoding) throws -> Int {
+    /// The signed size of a message with `boxes` and no feature cells (late fusion's).
+    func boxMessageBytes(_ encoding: AgentEncoding, boxes: [Box3D]) throws -> Int {
         let reference = codebook?.reference ?? CodebookReference(
             modelID: "none", codebookID: "none", hash: [UInt8](repeating: 0, count: 32), codeBits: 1, codesPerCell: 1)
         let message = BEVMessage(
             agentID: encoding.agentID, agentKind: .vehicle, sequence: UInt64(encoding.frameIndex + 1),
             captureTime: encoding.captureTime, sendTime: encoding.captureTime, pose: encoding.pose,
             grid: detector.config.featureGrid, channels: detector.config.featureChannels, codebook: reference,
-            cellIndices: [], codes: [], boxes: encoding.boxes)
+            cellIndices: [], codes: [], boxes: boxes)
         return try identity(encoding.agentID).seal(message).count
     }
 }

@@ -19,6 +19,9 @@ struct StackOptions: ParsableArguments {
     @Flag(help: "Intermediate fusion without delay-aware trust weights (every covered cell weighs 1).")
     var noTrust = false
 
+    @Flag(help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message).")
+    var poseCorrection = false
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -58,7 +61,8 @@ struct StackOptions: ParsableArguments {
     func setting(name: String, mode: FusionMode, delaySeconds: Double, poseNoise: Double) -> ReplaySetting {
         ReplaySetting(
             name: name,
-            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel()),
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
+                                   poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }

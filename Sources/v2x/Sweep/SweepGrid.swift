@@ -10,6 +10,7 @@ struct SweepGrid {
         case dense = "intermediate fp32 uncompressed"
         case fullNoTrust = "full stack, no trust"
         case full = "full stack"
+        case fullAligned = "full stack + pose correction"
     }
 
     /// When and how collaborators' data reach the ego.
@@ -33,7 +34,8 @@ struct SweepGrid {
     let fullPrecision: EncoderPrecision
     let entries: [Entry]
 
-    /// Every row at each delay (no noise) and each noise level (no delay); the full stack
+    /// Every row at each delay (no noise) and each noise level (no delay), except the pose
+    /// correction row, which runs without delay only (at each noise level); the full stack
     /// alone at each budget (no delay, no noise).
     init(delaysMs: [Double], noiseMeters: [Double], budgets: [Int], stack: StackOptions, fullPrecision: EncoderPrecision) throws {
         self.delaysMs = delaysMs; self.noiseMeters = noiseMeters; self.budgets = budgets
@@ -43,7 +45,9 @@ struct SweepGrid {
         if !delaysMs.contains(0) && noiseMeters.contains(0) { conditions.append(Condition(delayMs: 0, noiseMeters: 0)) }
         var entries: [Entry] = []
         for condition in conditions {
-            for row in Row.allCases { entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision))) }
+            for row in Row.allCases where row != .fullAligned || condition.delayMs == 0 {
+                entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision)))
+            }
         }
         for budget in budgets where budget != stack.budgetBytes {
             let condition = Condition(delayMs: 0, noiseMeters: 0, budgetBytes: budget)
@@ -58,6 +62,7 @@ struct SweepGrid {
         let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
         var trust: TrustModel? = nil
         var fusionOperator = FusionOperator.select
+        var poseCorrection: BoxAgreementAlignment? = nil
         switch row {
         case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
         case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
@@ -70,10 +75,15 @@ struct SweepGrid {
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
             fusionOperator = stack.fusionOperator
             trust = TrustModel()
+        case .fullAligned:
+            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            fusionOperator = stack.fusionOperator
+            trust = TrustModel()
+            poseCorrection = BoxAgreementAlignment()
         }
         return ReplaySetting(
             name: row.rawValue,
-            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust),
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust, poseCorrection: poseCorrection),
             precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
             poseNoise: .matching(positionSigmaMeters: condition.noiseMeters), budgetBytes: condition.budgetBytes)
     }
