@@ -28,12 +28,12 @@ enum CommFixtures {
         return (map, confidence)
     }
 
-    static let codebook: ProductCodebook = {
+    static let codebook: FeatureCodebook = {
         var vectors: [Float] = []
         for seed in 0..<4 as Range<UInt64> { vectors += features(seed: seed).0.values }
-        return try! ProductCodebook.train(
+        return try! FeatureCodebook.train(
             id: "test-pq", modelID: "synthetic", vectors: vectors, count: vectors.count / channels,
-            channels: channels, subspaces: 2, codesPerSubspace: 16, iterations: 10, seed: 7)
+            channels: channels, codesPerCell: 2, codesPerBook: 16, iterations: 10, seed: 7)
     }()
 
     static let keys = try! LaunchKeys.generate(agentIDs: ["cav-1", "rsu-2", "cav-3"])

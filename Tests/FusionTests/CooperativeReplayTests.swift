@@ -9,11 +9,11 @@ import V2XTestSupport
 
 @Suite struct CooperativeReplayTests {
     static let detector = CooperativeDetectorTests.detector
-    static let codebook: ProductCodebook = {
+    static let codebook: FeatureCodebook = {
         var rng = SeededGenerator(seed: 3)
         let vectors = (0..<(64 * 16)).map { _ in Float.random(in: 0...1, using: &rng) }
-        return try! ProductCodebook.train(id: "test", modelID: "test", vectors: vectors, count: 64, channels: 16,
-                                          subspaces: 2, codesPerSubspace: 16, iterations: 3, seed: 1)
+        return try! FeatureCodebook.train(id: "test", modelID: "test", vectors: vectors, count: 64, channels: 16,
+                                          codesPerCell: 2, codesPerBook: 16, iterations: 3, seed: 1)
     }()
 
     /// Two agents 4 m apart at 10 Hz.

@@ -53,9 +53,9 @@ final class AgentNodeTransportTests: XCTestCase {
         var vectors: [Float] = []
         for seed in 0..<4 as Range<UInt64> { vectors += try detector.encode(Self.cloud(seed: seed)).map.values }
         let channels = Self.config.featureChannels
-        let codebook = try ProductCodebook.train(
+        let codebook = try FeatureCodebook.train(
             id: "node-test", modelID: "tiny", vectors: vectors, count: vectors.count / channels, channels: channels,
-            subspaces: 1, codesPerSubspace: 16, iterations: 5, seed: 1)
+            codesPerCell: 1, codesPerBook: 16, iterations: 5, seed: 1)
         let keys = try LaunchKeys.generate(agentIDs: ["ego", "cav"])
         let identity = { (id: String) in keys.identities.first { $0.agentID == id }! }
         let selector = try CellSelector(threshold: 0, budgetBytes: 4096)

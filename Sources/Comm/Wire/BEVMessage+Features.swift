@@ -6,8 +6,8 @@ extension BEVMessage {
     /// - Returns: the map and a row-major mask of the cells that were sent.
     /// - Throws: `V2XError.rejectedMessage` when `codebook` is not the one the message names;
     ///   `.malformedData` for codes outside it.
-    public func decodeFeatures(with codebook: ProductCodebook) throws -> (features: FeatureMap, sent: [Bool]) {
-        guard codebook.hash == self.codebook.hash, codebook.subspaces == self.codebook.codesPerCell,
+    public func decodeFeatures(with codebook: FeatureCodebook) throws -> (features: FeatureMap, sent: [Bool]) {
+        guard codebook.hash == self.codebook.hash, codebook.codesPerCell == self.codebook.codesPerCell,
               codebook.channels == channels else {
             throw V2XError(.rejectedMessage, "message uses codebook \(self.codebook.codebookID), not \(codebook.id)")
         }

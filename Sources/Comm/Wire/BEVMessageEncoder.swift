@@ -3,7 +3,7 @@ import V2XCore
 /// The sender's side of a frame: select cells → quantize → serialize → sign.
 ///
 /// ```
-/// FeatureMap (H×W×C) + confidence (H×W) ──CellSelector──▶ cells ──ProductCodebook──▶ codes
+/// FeatureMap (H×W×C) + confidence (H×W) ──CellSelector──▶ cells ──FeatureCodebook──▶ codes
 ///    ──BEVMessage.serializedPayload──▶ payload ──SigningIdentity.seal──▶ envelope bytes
 /// ```
 /// The message never exceeds `selector.budgetBytes`: the fixed part is measured by sealing
@@ -14,7 +14,7 @@ public struct BEVMessageEncoder: Sendable {
     /// the positions, codes, confidence, cells and payload fields) and the partial code byte.
     public static let varintAllowanceBytes = 20
 
-    public let codebook: ProductCodebook
+    public let codebook: FeatureCodebook
     public let selector: CellSelector
     public let identity: SigningIdentity
     public let grid: BEVGrid
@@ -24,7 +24,7 @@ public struct BEVMessageEncoder: Sendable {
 
     /// - Throws: `V2XError.invalidArgument` when the grid exceeds the wire limits.
     public init(
-        codebook: ProductCodebook, selector: CellSelector, identity: SigningIdentity, grid: BEVGrid,
+        codebook: FeatureCodebook, selector: CellSelector, identity: SigningIdentity, grid: BEVGrid,
         agentKind: BEVMessage.SenderKind, sendsConfidence: Bool = true
     ) throws {
         guard grid.cellCount <= MessageLimits.standard.maxGridCells else {
@@ -71,7 +71,7 @@ public struct BEVMessageEncoder: Sendable {
             codebook: codebook.reference, cellIndices: [], codes: [], confidenceU8: sendsConfidence ? [] : nil,
             boxes: frame.boxes)
         let overhead = try identity.seal(message).count + Self.varintAllowanceBytes
-        let bytesPerCell = Double(codebook.codeBits * codebook.subspaces) / 8 + (sendsConfidence ? 1 : 0)
+        let bytesPerCell = Double(codebook.codeBits * codebook.codesPerCell) / 8 + (sendsConfidence ? 1 : 0)
         let selection = try selector.select(
             confidence: confidence, height: grid.height, width: grid.width,
             bytesPerCell: bytesPerCell, fixedOverheadBytes: overhead)

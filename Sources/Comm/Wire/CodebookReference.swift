@@ -6,9 +6,9 @@ public struct CodebookReference: Sendable, Equatable, Hashable {
     public var codebookID: String
     /// SHA-256 of the codebook tensors (32 bytes).
     public var hash: [UInt8]
-    /// Bits per code: `ceil(log2(codes per subspace))`.
+    /// Bits per code: `ceil(log2(codes per book))`.
     public var codeBits: Int
-    /// Codes per cell (product-quantization subspaces).
+    /// Codes per cell (one per codebook book: product subspaces or residual stages).
     public var codesPerCell: Int
 
     public init(modelID: String, codebookID: String, hash: [UInt8], codeBits: Int, codesPerCell: Int) {

@@ -41,7 +41,7 @@ public struct LaunchFile: Sendable, Equatable {
     public var precision: EncoderPrecision
     /// The detector model folder.
     public var model: String
-    /// The message codebook, as a base path without extension (`ProductCodebook.load(base:)`).
+    /// The message codebook, as a base path without extension (`FeatureCodebook.load(base:)`).
     public var codebook: String
     /// How the ego fuses.
     public var fusion: Fusion

@@ -6,7 +6,7 @@ extension AgentObservation {
     /// sent), the sent-cell mask, the confidence the sender attached, its boxes and pose.
     /// - Parameter previous: the same sender's last frame, for late fusion's time compensation.
     /// - Throws: what `BEVMessage.decodeFeatures(with:)` throws for a foreign codebook or bad codes.
-    public init(message: BEVMessage, codebook: ProductCodebook, previous: BoxSnapshot? = nil) throws {
+    public init(message: BEVMessage, codebook: FeatureCodebook, previous: BoxSnapshot? = nil) throws {
         let (features, sent) = try message.decodeFeatures(with: codebook)
         self.init(
             agentID: message.agentID, captureTime: message.captureTime, pose: message.pose,

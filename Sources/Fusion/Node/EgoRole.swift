@@ -10,7 +10,7 @@ public struct EgoRole {
     public var inbox: CollaboratorInbox
     public let fusion: CooperativeDetector
     /// The codebook collaborators' codes index.
-    public let codebook: ProductCodebook
+    public let codebook: FeatureCodebook
     /// The agents the ego may hear from; it stops waiting early once every one of them that
     /// is not silent (`CollaboratorInbox.expected`) has sent its current frame.
     public let collaborators: [String]
@@ -22,7 +22,7 @@ public struct EgoRole {
 
     public init(
         subscriber: AgentSubscriber, gate: MessageGate, inbox: CollaboratorInbox, fusion: CooperativeDetector,
-        codebook: ProductCodebook, collaborators: [String], deadlineSeconds: Double, currentWindowSeconds: Double
+        codebook: FeatureCodebook, collaborators: [String], deadlineSeconds: Double, currentWindowSeconds: Double
     ) {
         self.subscriber = subscriber; self.gate = gate; self.inbox = inbox; self.fusion = fusion
         self.codebook = codebook; self.collaborators = collaborators

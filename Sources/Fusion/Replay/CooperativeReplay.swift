@@ -27,7 +27,7 @@ public struct CooperativeReplay {
     /// The head trained on fused maps, for intermediate fusion; `nil` = the detector's own.
     public let fusionHead: BEVDetector?
     public let int8Encoder: (any FeatureEncoder)?
-    public let codebook: ProductCodebook?
+    public let codebook: FeatureCodebook?
     public let selector: CellSelector
     /// Seed of the pose noise.
     public let seed: UInt64
@@ -39,7 +39,7 @@ public struct CooperativeReplay {
     ///   - int8Encoder: needed by settings with `.int8` precision.
     ///   - codebook: needed by settings with `.codedFeatures` payload.
     ///   - agentIDs: every agent that may send (their signing keys are made per run).
-    public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, int8Encoder: (any FeatureEncoder)?, codebook: ProductCodebook?,
+    public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, int8Encoder: (any FeatureEncoder)?, codebook: FeatureCodebook?,
                 selector: CellSelector, agentIDs: [String], seed: UInt64 = 1) {
         self.detector = detector; self.fusionHead = fusionHead; self.int8Encoder = int8Encoder; self.codebook = codebook
         self.selector = selector; self.seed = seed

@@ -16,7 +16,7 @@ struct EgoChainBenchmark {
     let detector: BEVDetector
     let encoder: any FeatureEncoder
     let precision: String
-    let codebook: ProductCodebook
+    let codebook: FeatureCodebook
     let source: any ScenarioSource
     let agents: Int
     let frames: Int

@@ -27,10 +27,10 @@ struct BenchComm: ParsableCommand {
     @Option(help: "Smoothed confidence a cell needs to be a candidate.")
     var threshold: Float = 0.3
 
-    @Option(help: "Product-quantization subspaces (codes per cell).")
-    var subspaces = 8
+    @Option(help: "Product-quantization books (codes per cell, one per channel slice).")
+    var books = 8
 
-    @Option(help: "Codes per subspace (256 → 8-bit codes).")
+    @Option(help: "Codes per book (256 → 8-bit codes).")
     var codes = 256
 
     @Option(help: "Frames timed for the codec figures.")
@@ -47,7 +47,7 @@ struct BenchComm: ParsableCommand {
 
     func validate() throws {
         guard gridCells >= 8, gridCells <= 512 else { throw ValidationError("--grid-cells must be 8…512") }
-        guard channels >= 1, subspaces >= 1, channels % subspaces == 0 else { throw ValidationError("--subspaces must divide --channels") }
+        guard channels >= 1, books >= 1, channels % books == 0 else { throw ValidationError("--books must divide --channels") }
         guard codes >= 2, codes <= 65536 else { throw ValidationError("--codes must be 2…65536") }
         guard frames >= 1, seconds >= 0, fuzz >= 0, flood >= 0, budgetBytes > 0 else { throw ValidationError("counts must be positive") }
     }
@@ -62,7 +62,7 @@ struct BenchComm: ParsableCommand {
 
         // Codebook learnt on frames that are never measured.
         let trainClock = ContinuousClock()
-        var codebook: ProductCodebook?
+        var codebook: FeatureCodebook?
         let trainTime = try trainClock.measure {
             var vectors: [Float] = []
             for seed in 1000..<1004 as Range<UInt64> {
@@ -72,12 +72,12 @@ struct BenchComm: ParsableCommand {
                     vectors += map.values[(cell * channels)..<((cell + 1) * channels)]
                 }
             }
-            codebook = try ProductCodebook.train(
-                id: "synthetic-pq\(subspaces)x\(codes)", modelID: "synthetic", vectors: vectors, count: vectors.count / channels,
-                channels: channels, subspaces: subspaces, codesPerSubspace: codes, iterations: 15, seed: 1)
+            codebook = try FeatureCodebook.train(
+                id: "synthetic-pq\(books)x\(codes)", modelID: "synthetic", vectors: vectors, count: vectors.count / channels,
+                channels: channels, codesPerCell: books, codesPerBook: codes, iterations: 15, seed: 1)
         }
         guard let codebook else { throw V2XError(.invalidArgument, "codebook training produced nothing") }
-        print("codebook: \(subspaces) subspaces × \(codes) codes (\(codebook.codeBits) bits), trained in \(fmt(trainTime.seconds, 1)) s")
+        print("codebook: \(books) books × \(codes) codes (\(codebook.codeBits) bits), trained in \(fmt(trainTime.seconds, 1)) s")
 
         // Codec figures.
         let keys = try LaunchKeys.generate(agentIDs: (1...5).map { "agent-\($0)" })
@@ -146,7 +146,7 @@ struct BenchComm: ParsableCommand {
 
     // MARK: ZeroMQ loopback, 5 agents at 10 Hz
 
-    private func runLatency(keys: LaunchKeys, encoder: BEVMessageEncoder, codebook: ProductCodebook, scene: SyntheticBEV, grid: BEVGrid) throws {
+    private func runLatency(keys: LaunchKeys, encoder: BEVMessageEncoder, codebook: FeatureCodebook, scene: SyntheticBEV, grid: BEVGrid) throws {
         let context = try ZMQContext()
         let ids = keys.identities.map(\.agentID)
         let publishers = try ids.map { try AgentPublisher(context: context, agentID: $0, bindTo: "tcp://127.0.0.1:*") }

@@ -254,7 +254,7 @@ extension BenchPipeline {
         let scenarioURL = try scenario.map { URL(fileURLWithPath: $0) } ?? Replay.defaultScenario(logger: Logger(label: "v2x.bench"))
         try EgoChainBenchmark(
             detector: detector, encoder: encoder, precision: int8 ? "int8" : "fp32",
-            codebook: try ProductCodebook.load(base: modelURL.appendingPathComponent("codebook")),
+            codebook: try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook")),
             source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames
         ).run()
     }

@@ -12,11 +12,12 @@ import V2XCore
 /// scored on cells of held-out sweeps (`--eval-data`), never on the cells it was fit to.
 struct Codebook: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train the product-quantization codebook for BEV messages on real encoder outputs.",
+        abstract: "Train the message codebook (product or residual quantization) on real encoder outputs.",
         discussion: """
             Encodes every agent of --frames frames (evenly spread over the scenarios of --data) with \
             the model, keeps the cells a node would send (confidence ≥ --threshold after a 3×3 max \
-            filter), and fits --subspaces × --codes k-means centroids. Writes <out>.json (metadata, \
+            filter), and fits --books × --codes k-means centroids (--quantization product: one book per \
+            channel slice; residual: each book on what the books before it left). Writes <out>.json (metadata, \
             sha256) and <out>.safetensors. With --eval-data, reports the relative reconstruction \
             error and bytes per cell on held-out sweeps.
             """
@@ -40,10 +41,13 @@ struct Codebook: ParsableCommand {
     @Option(help: "Confidence a cell needs to count as sent.")
     var threshold: Float = 0.3
 
-    @Option(help: "Subspaces (codes per cell); must divide the feature channels.")
-    var subspaces = 8
+    @Option(help: "How the books combine: product (channel slices) or residual (stages over all channels).")
+    var quantization: FeatureCodebook.Quantization = .product
 
-    @Option(help: "Centroids per subspace (≤ 65536).")
+    @Option(help: "Books, i.e. codes per cell; for product quantization they must divide the feature channels.")
+    var books = 8
+
+    @Option(help: "Centroids per book (≤ 65536).")
     var codes = 256
 
     @Option(help: "Most training vectors kept (evenly subsampled beyond).")
@@ -59,8 +63,8 @@ struct Codebook: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        guard frames >= 1, evalFrames >= 1, subspaces >= 1, codes >= 2, codes <= 65536, maxVectors >= codes, iterations >= 1 else {
-            throw ValidationError("--frames, --eval-frames, --subspaces, --iterations must be ≥ 1; 2 ≤ --codes ≤ 65536 ≤ …; --max-vectors ≥ --codes")
+        guard frames >= 1, evalFrames >= 1, books >= 1, books <= 64, codes >= 2, codes <= 65536, maxVectors >= codes, iterations >= 1 else {
+            throw ValidationError("--frames, --eval-frames, --iterations must be ≥ 1, --books 1…64; 2 ≤ --codes ≤ 65536 ≤ …; --max-vectors ≥ --codes")
         }
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
     }
@@ -69,7 +73,9 @@ struct Codebook: ParsableCommand {
         let modelURL = ProjectPaths.modelDirectory(model)
         let detector = try BEVDetector.load(from: modelURL)
         let channels = detector.config.featureChannels
-        guard channels % subspaces == 0 else { throw ValidationError("--subspaces \(subspaces) must divide the model's \(channels) channels") }
+        guard quantization == .residual || channels % books == 0 else {
+            throw ValidationError("--books \(books) must divide the model's \(channels) channels for product quantization")
+        }
 
         let training = try sentCells(detector: detector, data: URL(fileURLWithPath: data), frames: frames, label: "encode train")
         var vectors = training.vectors
@@ -89,11 +95,11 @@ struct Codebook: ParsableCommand {
         }
         print("training vectors: \(count) cells of \(training.sweeps) sweeps (\(training.cells) cells sent of \(training.sweeps * detector.config.featureGrid.cellCount))")
         let started = Date()
-        let codebook = try ProductCodebook.train(
-            id: "\(modelURL.lastPathComponent)-pq\(subspaces)x\(codes)", modelID: modelURL.lastPathComponent,
-            vectors: vectors, count: count, channels: channels, subspaces: subspaces,
-            codesPerSubspace: codes, iterations: iterations, seed: seed)
-        print("trained \(subspaces) × \(codes) centroids (\(codebook.codeBits) bits a code) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        let codebook = try FeatureCodebook.train(
+            id: "\(modelURL.lastPathComponent)-\(quantization == .product ? "pq" : "rq")\(books)x\(codes)", modelID: modelURL.lastPathComponent,
+            quantization: quantization, vectors: vectors, count: count, channels: channels, codesPerCell: books,
+            codesPerBook: codes, iterations: iterations, seed: seed)
+        print("trained \(books) × \(codes) \(quantization.rawValue) centroids (\(codebook.codeBits) bits a code) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         print("train relative MSE: \(String(format: "%.4f", try codebook.relativeMSE(vectors: vectors, count: count)))")
 
         if let evalData {
@@ -104,7 +110,7 @@ struct Codebook: ParsableCommand {
                 print("held-out relative MSE: \(String(format: "%.4f", mse)) over \(heldCount) cells of \(held.sweeps) sweeps (\(evalData))")
             }
         }
-        let bytesPerCell = Double(codebook.codeBits * subspaces) / 8
+        let bytesPerCell = Double(codebook.codeBits * books) / 8
         print("bytes per cell: \(String(format: "%.1f", bytesPerCell)) codes vs \(channels * 4) fp32 (\(String(format: "%.0f", Double(channels * 4) / bytesPerCell))×)")
 
         let base = out.map { URL(fileURLWithPath: $0) } ?? modelURL.appendingPathComponent("codebook")
@@ -140,3 +146,5 @@ struct Codebook: ParsableCommand {
         return (vectors, done, cellsSent)
     }
 }
+
+extension FeatureCodebook.Quantization: ExpressibleByArgument {}

@@ -61,7 +61,7 @@ struct Launch: AsyncParsableCommand {
         }
 
         // Fail before starting anything when the nodes could not start either.
-        _ = try ProductCodebook.load(base: NodeCommand.projectURL(launchFile.codebook))
+        _ = try FeatureCodebook.load(base: NodeCommand.projectURL(launchFile.codebook))
         let modelDirectory = NodeCommand.projectURL(launchFile.model)
         _ = try NodeCommand.featureEncoder(launchFile.precision, detector: BEVDetector.load(from: modelDirectory), modelDirectory: modelDirectory)
 

@@ -69,7 +69,7 @@ struct NodeCommand: AsyncParsableCommand {
         let modelDirectory = Self.projectURL(launchFile.model)
         let detector = try BEVDetector.load(from: modelDirectory)
         let encoder = try Self.featureEncoder(launchFile.precision, detector: detector, modelDirectory: modelDirectory)
-        let codebook = try ProductCodebook.load(base: Self.projectURL(launchFile.codebook))
+        let codebook = try FeatureCodebook.load(base: Self.projectURL(launchFile.codebook))
         let frameSource = try NodeFrames(
             source: source, agentID: agent, rateHz: launchFile.rateHz,
             vehicleUncertainty: Self.reportedPoseUncertainty(of: scenarioURL))

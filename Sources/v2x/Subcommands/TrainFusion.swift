@@ -66,7 +66,7 @@ struct TrainFusion: ParsableCommand {
     func run() throws {
         let modelURL = ProjectPaths.modelDirectory(model)
         let base = try BEVDetector.load(from: modelURL)
-        let codebook = try ProductCodebook.load(base: modelURL.appendingPathComponent("codebook"))
+        let codebook = try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook"))
         let selector = try CellSelector(threshold: 0.3, budgetBytes: 4096)
         let train = try SplitFolder.open(URL(fileURLWithPath: data))
         let validation = try SplitFolder.open(URL(fileURLWithPath: val))
@@ -139,7 +139,7 @@ struct TrainFusion: ParsableCommand {
 
     /// Full-stack AP (coded, trust, no delay, no noise, fp32) on the validation scenarios with
     /// `head` reading the fused maps and `base` encoding every agent.
-    func score(_ head: BEVDetector, base: BEVDetector, on sources: [any ScenarioSource], codebook: ProductCodebook, selector: CellSelector) throws -> (ap50: Double, ap70: Double) {
+    func score(_ head: BEVDetector, base: BEVDetector, on sources: [any ScenarioSource], codebook: FeatureCodebook, selector: CellSelector) throws -> (ap50: Double, ap70: Double) {
         let setting = ReplaySetting(name: "val", fusion: FusionSettings(mode: .intermediate), precision: .fp32, payload: .codedFeatures)
         var predictions: [FrameBoxes] = [], groundTruth: [GroundTruthFrame] = []
         let exporter = GroundTruthExporter()

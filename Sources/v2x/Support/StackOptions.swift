@@ -74,7 +74,7 @@ struct StackOptions: ParsableArguments {
         let detector = try BEVDetector.load(from: modelDirectory)
         let int8: (any FeatureEncoder)? = settings.contains { $0.precision == .int8 }
             ? try Int8Encoder.load(detector: detector, calibration: calibrationURL) : nil
-        let codebook = settings.contains { $0.payload == .codedFeatures } ? try ProductCodebook.load(base: codebookBase) : nil
+        let codebook = settings.contains { $0.payload == .codedFeatures } ? try FeatureCodebook.load(base: codebookBase) : nil
         return CooperativeReplay(
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
             selector: try CellSelector(threshold: threshold, budgetBytes: budgetBytes),
