@@ -21,7 +21,9 @@ import V2XCore
         let toSensor = truePose.inverse
         return cars.map { c in
             let p = toSensor.apply(SIMD3(c.x, c.y, 0))
-            return box(p.x, p.y)
+            var b = box(p.x, p.y)
+            b.yaw = -truePose.yaw
+            return b
         }
     }
 
@@ -77,6 +79,21 @@ import V2XCore
         let correction = try #require(alignment.correction(of: collaborator, to: ego))
         #expect(correction.matches == 5)
         #expect(misplacement(correction.pose) < 0.2 * misplacement(reported))
+    }
+
+    @Test func theDetectorAlignsCollaboratorsBeforeFusing() throws {
+        // Reported 1.7 m off sideways: late fusion keeps both copies of every car (BEV IoU
+        // below the NMS threshold) unless the pose is corrected first.
+        let uncertain = PoseUncertainty(positionSigmaMeters: 1, yawSigmaRadians: 0)
+        let reported = Pose(x: 18, y: -4 + 1.7, z: 0, yaw: 40 * .pi / 180)
+        let (ego, collaborator) = observations(reported: reported, uncertainty: uncertain)
+        func fused(_ correction: BoxAgreementAlignment?) throws -> [Box3D] {
+            try CooperativeDetector(detector: CooperativeDetectorTests.detector,
+                                    settings: FusionSettings(mode: .late, poseCorrection: correction))
+                .detect(ego: ego, collaborators: [collaborator])
+        }
+        #expect(try fused(nil).count == 12)
+        #expect(try fused(alignment).count == 6)
     }
 
     @Test func sendersShareTheirMostConfidentBoxes() {

@@ -18,7 +18,8 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.speed, 1)
         XCTAssertEqual(launch.precision, .fp32)
         XCTAssertEqual(launch.codebook, LaunchFile.defaultCodebook)
-        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .select, trust: true))
+        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .select, trust: true, poseCorrection: false))
+        XCTAssertNil(launch.fusionSettings.poseCorrection)
         XCTAssertEqual(launch.deadlineSeconds, 0.08, accuracy: 1e-12)
         // A YAML integer id is read as the string it spells.
         XCTAssertEqual(launch.agents.map(\.id), ["1", "-1"])
@@ -34,7 +35,7 @@ final class LaunchFileTests: XCTestCase {
             precision: int8
             model: models/m
             codebook: models/m/cb
-            fusion: {mode: late, operator: attention, trust: false}
+            fusion: {mode: late, operator: attention, trust: false, pose_correction: true}
             deadline_ms: 120
             max_age_ms: 300
             selection: {budget_bytes: 4000, confidence_threshold: 0.25}
@@ -56,6 +57,7 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.fusionSettings.mode, .late)
         XCTAssertEqual(launch.fusionSettings.fusionOperator, .attention)
         XCTAssertNil(launch.fusionSettings.trust)
+        XCTAssertEqual(launch.fusionSettings.poseCorrection, BoxAgreementAlignment())
         XCTAssertEqual(launch.deadlineSeconds, 0.12, accuracy: 1e-12)
         XCTAssertEqual(launch.maxAgeSeconds, 0.3, accuracy: 1e-12)
         XCTAssertEqual(try launch.cellSelector(), try CellSelector(threshold: 0.25, budgetBytes: 4000))
