@@ -61,13 +61,15 @@ public struct CooperativeDetector: Sendable {
         for agent in collaborators {
             let own = try features(of: agent, grid: agent.grid ?? egoFeatures.grid)
             let warp = FeatureWarp(sourceGrid: own.grid, targetGrid: egoFeatures.grid)
-            let warped = try warp.warp(own.map, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
+            let age = ego.captureTime.seconds(since: agent.captureTime)
+            let motion = settings.motionCompensation ? ObjectMotion.estimate(agent, ageSeconds: age) : nil
+            let warped = try warp.warp(own.map, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask, motion: motion)
             let confidence = try agent.confidence.map {
-                try warp.warpScalar(Self.dilated($0, own.grid), sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask)
+                try warp.warpScalar(Self.dilated($0, own.grid), sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask, motion: motion)
             }
             var weights: [Float]
             if let trust = settings.trust {
-                weights = trust.weights(warped, ageSeconds: ego.captureTime.seconds(since: agent.captureTime),
+                weights = trust.weights(warped, ageSeconds: age,
                                         pose: agent.poseUncertainty, confidence: selects ? nil : confidence)
             } else {
                 weights = warped.coverage.map { $0 > 0 ? 1 : 0 }

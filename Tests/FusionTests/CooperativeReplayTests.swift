@@ -73,6 +73,17 @@ import V2XTestSupport
         #expect(results[1].fractionsSent[0] < results[0].fractionsSent[0])
     }
 
+    @Test func motionCompensationKeepsTheSendersPreviousMessage() throws {
+        var engine = try replay()
+        var setting = Self.setting(.intermediate, .codedFeatures, delay: 0.1)
+        setting.fusion.motionCompensation = true
+        for i in 0..<3 { _ = try engine.process(Self.frame(i), egoID: "ego", settings: [setting]) }
+        let sender = try #require(try engine.observations(setting, egoID: "ego").collaborators.first)
+        let previous = try #require(sender.previous)
+        #expect(previous.captureTime < sender.captureTime)
+        #expect(abs(sender.captureTime.seconds(since: previous.captureTime) - 0.1) < 1e-6)
+    }
+
     @Test func poseNoiseIsDeterministicAndChangesTheFusedResult() throws {
         let noisy = Self.setting(.intermediate, .denseFeatures, noise: 0.4)
         var first = try replay(), second = try replay()

@@ -31,7 +31,8 @@ public struct LateFusion: Sendable, Equatable {
             let age = ego.captureTime.seconds(since: agent.captureTime)
             for box in agent.boxes {
                 var world = box.transformed(by: agent.pose)
-                if compensatesMotion, age > 0, let velocity = velocity(of: world, previous: agent.previous, now: agent.captureTime) {
+                if compensatesMotion, age > 0,
+                   let velocity = agent.previous?.velocity(of: world, now: agent.captureTime, maxSpeedMetersPerSecond: maxSpeedMetersPerSecond) {
                     world.x += velocity.x * age
                     world.y += velocity.y * age
                 }
@@ -39,22 +40,5 @@ public struct LateFusion: Sendable, Equatable {
             }
         }
         return nms.suppress(all)
-    }
-
-    /// The planar velocity of a world-frame box from its nearest same-class match in the
-    /// previous snapshot, or `nil` without a usable match.
-    func velocity(of box: Box3D, previous: BoxSnapshot?, now: Timestamp) -> SIMD2<Double>? {
-        guard let previous else { return nil }
-        let dt = now.seconds(since: previous.captureTime)
-        guard dt > 0 else { return nil }
-        let gate = maxSpeedMetersPerSecond * dt
-        var best: (distance: Double, box: Box3D)?
-        for candidate in previous.boxes where candidate.label == box.label {
-            let world = candidate.transformed(by: previous.pose)
-            let d = ((world.x - box.x) * (world.x - box.x) + (world.y - box.y) * (world.y - box.y)).squareRoot()
-            if d <= gate, d < (best?.distance ?? .infinity) { best = (d, world) }
-        }
-        guard let match = best?.box else { return nil }
-        return SIMD2((box.x - match.x) / dt, (box.y - match.y) / dt)
     }
 }

@@ -107,6 +107,7 @@ private struct RawFusion: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case mode, `operator`, trust
         case poseCorrection = "pose_correction"
+        case motionCompensation = "motion_compensation"
     }
 
     init(from decoder: any Decoder) throws {
@@ -116,6 +117,7 @@ private struct RawFusion: Decodable {
         fusion.fusionOperator = try c.decodeIfPresent(FusionOperator.self, forKey: .operator) ?? fusion.fusionOperator
         fusion.trust = try c.decodeIfPresent(Bool.self, forKey: .trust) ?? fusion.trust
         fusion.poseCorrection = try c.decodeIfPresent(Bool.self, forKey: .poseCorrection) ?? fusion.poseCorrection
+        fusion.motionCompensation = try c.decodeIfPresent(Bool.self, forKey: .motionCompensation) ?? fusion.motionCompensation
     }
 }
 

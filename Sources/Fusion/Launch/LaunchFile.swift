@@ -13,7 +13,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false}   # as `v2x replay`'s defaults
+/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.3}   # as `v2x replay`'s defaults
@@ -56,16 +56,19 @@ public struct LaunchFile: Sendable, Equatable {
     /// Link emulation between agents.
     public var links: Links
 
-    /// The fusion part: mode, operator, whether the trust model weighs collaborators and
-    /// whether their poses are corrected from box agreement.
+    /// The fusion part: mode, operator, whether the trust model weighs collaborators, whether
+    /// their poses are corrected from box agreement and their moving cars moved by their age.
     public struct Fusion: Sendable, Equatable {
         public var mode: FusionMode
         public var fusionOperator: FusionOperator
         public var trust: Bool
         public var poseCorrection: Bool
+        public var motionCompensation: Bool
 
-        public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .select, trust: Bool = true, poseCorrection: Bool = false) {
-            self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust; self.poseCorrection = poseCorrection
+        public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .select, trust: Bool = true,
+                    poseCorrection: Bool = false, motionCompensation: Bool = false) {
+            self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
+            self.poseCorrection = poseCorrection; self.motionCompensation = motionCompensation
         }
     }
 
@@ -169,7 +172,7 @@ public struct LaunchFile: Sendable, Equatable {
     /// The ego's fusion settings (the trust model and pose correction with their documented defaults when on).
     public var fusionSettings: FusionSettings {
         FusionSettings(mode: fusion.mode, fusionOperator: fusion.fusionOperator, trust: fusion.trust ? TrustModel() : nil,
-                       poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil)
+                       poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation)
     }
 
     /// The sender's cell selector.

@@ -102,7 +102,7 @@ public struct CooperativeReplay {
 
     /// The coded message a setting reads.
     func codedVariant(_ setting: ReplaySetting) -> CodedVariant {
-        CodedVariant(budgetBytes: setting.budgetBytes ?? selector.budgetBytes, anchorsFor: setting.fusion.poseCorrection)
+        CodedVariant(budgetBytes: setting.budgetBytes ?? selector.budgetBytes, anchorsFor: setting.fusion.anchorSelection)
     }
 
     func code(_ encoding: AgentEncoding, _ variant: CodedVariant) throws -> CodedMessage {
@@ -175,8 +175,8 @@ public struct CooperativeReplay {
                     observation.features = sent.features
                     observation.confidence = sent.confidence
                     var size = (sent.features.values.count + sent.confidence.count) * MemoryLayout<Float>.size
-                    if let correction = setting.fusion.poseCorrection {
-                        observation.boxes = correction.anchors(from: sent.boxes)
+                    if let anchors = setting.fusion.anchorSelection {
+                        observation.boxes = anchors.anchors(from: sent.boxes)
                         size += try boxMessageBytes(sent, boxes: observation.boxes) - boxMessageBytes(sent, boxes: [])
                     }
                     bytes.append(size)
@@ -188,6 +188,12 @@ public struct CooperativeReplay {
                     observation.sentMask = coded.sentMask
                     observation.confidence = coded.confidence
                     observation.boxes = coded.boxes
+                    if setting.fusion.motionCompensation, index > 0, let earlierMessage = frames[index - 1].coded[codedVariant(setting)] {
+                        // The sender's previous message, as the ego kept it.
+                        let earlier = frames[index - 1]
+                        observation.previous = BoxSnapshot(
+                            captureTime: earlier.captureTime, pose: noisyPose(earlier, setting.poseNoise), boxes: earlierMessage.boxes)
+                    }
                     bytes.append(coded.byteCount)
                     fractions.append(coded.fractionSent)
                 }

@@ -33,9 +33,12 @@ public struct FeatureWarp: Sendable, Equatable {
     }
 
     /// Warps `source`, captured at `sourcePose` (sensor → world), into the frame at `targetPose`.
-    /// - Parameter sentMask: row-major per source cell; `nil` = every cell was sent.
+    /// - Parameters:
+    ///   - sentMask: row-major per source cell; `nil` = every cell was sent.
+    ///   - motion: moving objects to move by their displacement since the sender's sweep
+    ///     (`ObjectMotion.sourcePosition` decides where each source point is read, or that it is not).
     /// - Throws: `V2XError.shapeMismatch` when the map or mask does not cover `sourceGrid`.
-    public func warp(_ source: FeatureMap, sourcePose: Pose, targetPose: Pose, sentMask: [Bool]? = nil) throws -> WarpedFeatures {
+    public func warp(_ source: FeatureMap, sourcePose: Pose, targetPose: Pose, sentMask: [Bool]? = nil, motion: ObjectMotion? = nil) throws -> WarpedFeatures {
         guard source.height == sourceGrid.height, source.width == sourceGrid.width else {
             throw V2XError(.shapeMismatch, "source map \(source.height)×\(source.width) does not match its grid \(sourceGrid.height)×\(sourceGrid.width)")
         }
@@ -56,10 +59,14 @@ public struct FeatureWarp: Sendable, Equatable {
                 for row in 0..<tg.height {
                     for column in 0..<tg.width {
                         let p = tg.center(row: row, column: column)
-                        let qx = cosT * p.x - sinT * p.y + tx
-                        let qy = sinT * p.x + cosT * p.y + ty
+                        var qx = cosT * p.x - sinT * p.y + tx
+                        var qy = sinT * p.x + cosT * p.y + ty
                         let cell = row * tg.width + column
                         distance[cell] = Float((qx * qx + qy * qy).squareRoot())
+                        if let motion {
+                            guard let read = motion.sourcePosition(for: SIMD2(qx, qy)) else { continue }
+                            (qx, qy) = (read.x, read.y)
+                        }
                         let u = (qx - sg.minX) / sg.cellSizeMeters - 0.5
                         let v = (qy - sg.minY) / sg.cellSizeMeters - 0.5
                         guard u > -1, v > -1, u < Double(sg.width), v < Double(sg.height) else { continue }
@@ -87,8 +94,8 @@ public struct FeatureWarp: Sendable, Equatable {
     }
 
     /// Resamples a one-value-per-cell map (e.g. confidence) the same way as `warp`.
-    public func warpScalar(_ values: [Float], sourcePose: Pose, targetPose: Pose, sentMask: [Bool]? = nil) throws -> [Float] {
+    public func warpScalar(_ values: [Float], sourcePose: Pose, targetPose: Pose, sentMask: [Bool]? = nil, motion: ObjectMotion? = nil) throws -> [Float] {
         let map = try FeatureMap(height: sourceGrid.height, width: sourceGrid.width, channels: 1, values: values)
-        return try warp(map, sourcePose: sourcePose, targetPose: targetPose, sentMask: sentMask).map.values
+        return try warp(map, sourcePose: sourcePose, targetPose: targetPose, sentMask: sentMask, motion: motion).map.values
     }
 }

@@ -101,11 +101,11 @@ struct NodeCommand: AsyncParsableCommand {
         let node = AgentNode(
             agentID: agent, perception: NodePerception(encoder: encoder, detector: detector),
             messageEncoder: messageEncoder, publisher: publisher, links: links, ego: role)
-        // Late fusion needs every box; pose correction the confident few; otherwise none ride along.
+        // Late fusion needs every box; pose correction and motion compensation the confident few; otherwise none ride along.
         if launchFile.fusion.mode == .late {
             node.boxSharing = .all
         } else {
-            node.boxSharing = launchFile.fusionSettings.poseCorrection.map { .anchors($0) } ?? .none
+            node.boxSharing = launchFile.fusionSettings.anchorSelection.map { .anchors($0) } ?? .none
         }
         let outputs = try NodeOutputs(directory: URL(fileURLWithPath: out, isDirectory: true), agentID: agent, scenario: source.name, isEgo: isEgo)
         let clock = try ScenarioClock(wallStart: startWall, scenarioStart: frameSource.origin, speed: launchFile.speed)

@@ -22,6 +22,9 @@ struct StackOptions: ParsableArguments {
     @Flag(help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message).")
     var poseCorrection = false
 
+    @Flag(help: "Move the cars a delayed collaborator saw moving by how far they have gone since its sweep (velocities from its previous message's boxes; senders add up to 16 anchor boxes).")
+    var motionCompensation = false
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -62,7 +65,7 @@ struct StackOptions: ParsableArguments {
         ReplaySetting(
             name: name,
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
-                                   poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil),
+                                   poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }

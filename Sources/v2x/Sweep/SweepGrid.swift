@@ -11,6 +11,7 @@ struct SweepGrid {
         case fullNoTrust = "full stack, no trust"
         case full = "full stack"
         case fullAligned = "full stack + pose correction"
+        case fullMotion = "full stack + motion compensation"
     }
 
     /// When and how collaborators' data reach the ego.
@@ -35,8 +36,9 @@ struct SweepGrid {
     let entries: [Entry]
 
     /// Every row at each delay (no noise) and each noise level (no delay), except the pose
-    /// correction row, which runs without delay only (at each noise level); the full stack
-    /// alone at each budget (no delay, no noise).
+    /// correction row, which runs without delay only (at each noise level), and the motion
+    /// compensation row, which runs without noise only (at each delay); the full stack alone
+    /// at each budget (no delay, no noise).
     init(delaysMs: [Double], noiseMeters: [Double], budgets: [Int], stack: StackOptions, fullPrecision: EncoderPrecision) throws {
         self.delaysMs = delaysMs; self.noiseMeters = noiseMeters; self.budgets = budgets
         self.stack = stack; self.fullPrecision = fullPrecision
@@ -45,7 +47,7 @@ struct SweepGrid {
         if !delaysMs.contains(0) && noiseMeters.contains(0) { conditions.append(Condition(delayMs: 0, noiseMeters: 0)) }
         var entries: [Entry] = []
         for condition in conditions {
-            for row in Row.allCases where row != .fullAligned || condition.delayMs == 0 {
+            for row in Row.allCases where (row != .fullAligned || condition.delayMs == 0) && (row != .fullMotion || condition.noiseMeters == 0) {
                 entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision)))
             }
         }
@@ -63,6 +65,7 @@ struct SweepGrid {
         var trust: TrustModel? = nil
         var fusionOperator = FusionOperator.select
         var poseCorrection: BoxAgreementAlignment? = nil
+        var motionCompensation = false
         switch row {
         case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
         case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
@@ -80,10 +83,16 @@ struct SweepGrid {
             fusionOperator = stack.fusionOperator
             trust = TrustModel()
             poseCorrection = BoxAgreementAlignment()
+        case .fullMotion:
+            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            fusionOperator = stack.fusionOperator
+            trust = TrustModel()
+            motionCompensation = true
         }
         return ReplaySetting(
             name: row.rawValue,
-            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust, poseCorrection: poseCorrection),
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust, poseCorrection: poseCorrection,
+                                   motionCompensation: motionCompensation),
             precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
             poseNoise: .matching(positionSigmaMeters: condition.noiseMeters), budgetBytes: condition.budgetBytes)
     }
