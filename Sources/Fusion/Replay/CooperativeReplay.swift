@@ -188,14 +188,15 @@ public struct CooperativeReplay {
                     observation.sentMask = coded.sentMask
                     observation.confidence = coded.confidence
                     observation.boxes = coded.boxes
-                    if setting.fusion.motionCompensation, index > 0, let earlierMessage = frames[index - 1].coded[codedVariant(setting)] {
-                        // The sender's previous message, as the ego kept it.
-                        let earlier = frames[index - 1]
-                        observation.previous = BoxSnapshot(
-                            captureTime: earlier.captureTime, pose: noisyPose(earlier, setting.poseNoise), boxes: earlierMessage.boxes)
-                    }
                     bytes.append(coded.byteCount)
                     fractions.append(coded.fractionSent)
+                }
+                if setting.fusion.motionCompensation, index > 0, let anchors = setting.fusion.anchorSelection,
+                   [.denseFeatures, .codedFeatures].contains(setting.payload) {
+                    // The anchors of the sender's previous message, as the ego kept them.
+                    let earlier = frames[index - 1]
+                    observation.previous = BoxSnapshot(
+                        captureTime: earlier.captureTime, pose: noisyPose(earlier, setting.poseNoise), boxes: anchors.anchors(from: earlier.boxes))
                 }
                 collaborators.append(observation)
             }
