@@ -46,6 +46,8 @@ struct Train: AsyncParsableCommand {
     var warmup = 200
     @Option(help: "Decoupled weight decay.")
     var weightDecay = 0.01
+    @Option(help: "Largest global rotation of the augmentation, degrees (180 = any heading).")
+    var maxRotationDegrees = 45.0
     @Option(help: "Validate every N steps.")
     var validateEvery = 250
     @Option(help: "Write a resumable checkpoint every N steps.")
@@ -65,8 +67,9 @@ struct Train: AsyncParsableCommand {
         if !testOnly && (train == nil || val == nil) { throw ValidationError("--train and --val are required unless --test-only") }
         if testOnly && test == nil { throw ValidationError("--test-only needs --test") }
         if resume && initFrom != nil { throw ValidationError("--init-from starts a new run; it cannot be combined with --resume") }
-        guard (steps ?? 1) > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0 else {
-            throw ValidationError("counts and rates must be positive")
+        guard (steps ?? 1) > 0, batch > 0, lr > 0, warmup >= 0, validateEvery > 0, checkpointEvery > 0, valSamples > 0, stopAfterMinutes >= 0,
+              (0...180).contains(maxRotationDegrees) else {
+            throw ValidationError("counts and rates must be positive; --max-rotation-degrees in 0...180")
         }
     }
 
@@ -100,7 +103,10 @@ struct Train: AsyncParsableCommand {
         } else {
             let options = TrainingOptions(
                 seed: seed, totalSteps: steps ?? 4000, batchSize: batch, learningRate: lr, warmupSteps: warmup,
-                weightDecay: weightDecay, validateEverySteps: validateEvery, checkpointEverySteps: checkpointEvery
+                weightDecay: weightDecay,
+                augmentation: Augmentation(flipProbability: Augmentation.standard.flipProbability, maxRotationRadians: maxRotationDegrees * .pi / 180,
+                                           minScale: Augmentation.standard.minScale, maxScale: Augmentation.standard.maxScale),
+                validateEverySteps: validateEvery, checkpointEverySteps: checkpointEvery
             )
             if let initFrom {
                 let start = try BEVDetector.load(from: URL(fileURLWithPath: initFrom))
