@@ -1,10 +1,5 @@
-// AVX-512 VNNI path: vpdpbusd on zmm. Register tile: P output pixels × B blocks of 16
-// output channels, P·B ≤ 24 zmm accumulators, plus B zmm of weights and 1 broadcast.
-//
-// B is chosen per layer so that one pass's weights (B blocks × taps × ⌈C/4⌉ × 64 bytes)
-// stay in L1 while the pass walks every output pixel: 64→64 3×3 takes B = 4, P = 6, and
-// 128→128 3×3 (72 KB for 4 blocks) B = 2, P = 12, which halves the weight bytes streamed
-// per output as well.
+// AVX-512 VNNI path: vpdpbusd on zmm. Register tile: up to 6 output pixels × up to 4
+// blocks of 16 output channels = 24 zmm accumulators, 4 zmm of weights, 1 broadcast.
 //
 // For each tap and group of 4 input channels:
 //   w[j]   = packed[ob0 + j][tap][g]          (16 lanes × 4 s8, one load per block)
@@ -14,11 +9,8 @@
 #include "conv_internal.h"
 
 #define V2X_AVX512 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
-#define MAX_PIXELS 12
+#define MAX_PIXELS 6
 #define MAX_BLOCKS 4
-#define MAX_ACCUMULATORS 24
-/// Weight bytes one pass may keep hot: most of a 48 KB L1 data cache, the rest for inputs.
-#define L1_WEIGHT_BYTES (36 * 1024)
 /// Small loops over pixels and blocks are unrolled early, so the accumulators stay in registers.
 #define UNROLL _Pragma("clang loop unroll(full)")
 
@@ -109,29 +101,15 @@ run_tile(const tile *t, const int pixels, const int blocks) {
     UNROLL for (int j = 0; j < blocks; ++j) store_block(t, pixel0, t->oc0 + 16 * j, acc[j], pixels);
 }
 
-// One specialised function per (pixels, blocks) with pixels · blocks ≤ 24, so the tile
-// lives in registers; `tiles[P - 1][B - 1]` is NULL where P · B > 24.
+// One specialised function per (pixels, blocks) so the tile lives in registers.
 #define TILE(P, B) \
     static V2X_AVX512 void tile_##P##_##B(const tile *t) { run_tile(t, P, B); }
-#define TILES_1_6(B) TILE(1, B) TILE(2, B) TILE(3, B) TILE(4, B) TILE(5, B) TILE(6, B)
-#define TILES_7_8(B) TILE(7, B) TILE(8, B)
-#define TILES_9_12(B) TILE(9, B) TILE(10, B) TILE(11, B) TILE(12, B)
-TILES_1_6(1) TILES_1_6(2) TILES_1_6(3) TILES_1_6(4)
-TILES_7_8(1) TILES_7_8(2) TILES_7_8(3)
-TILES_9_12(1) TILES_9_12(2)
-#define ROW4(P) { tile_##P##_1, tile_##P##_2, tile_##P##_3, tile_##P##_4 }
-#define ROW3(P) { tile_##P##_1, tile_##P##_2, tile_##P##_3, NULL }
-#define ROW2(P) { tile_##P##_1, tile_##P##_2, NULL, NULL }
+#define TILES(P) TILE(P, 1) TILE(P, 2) TILE(P, 3) TILE(P, 4)
+TILES(1) TILES(2) TILES(3) TILES(4) TILES(5) TILES(6)
+#define ROW(P) { tile_##P##_1, tile_##P##_2, tile_##P##_3, tile_##P##_4 }
 static void (*const tiles[MAX_PIXELS][MAX_BLOCKS])(const tile *) = {
-    ROW4(1), ROW4(2), ROW4(3), ROW4(4), ROW4(5), ROW4(6),
-    ROW3(7), ROW3(8), ROW2(9), ROW2(10), ROW2(11), ROW2(12),
+    ROW(1), ROW(2), ROW(3), ROW(4), ROW(5), ROW(6),
 };
-
-/// Blocks per pass: as many as fit L1 (at least 1, at most 4).
-static int32_t blocks_per_pass(int64_t block_stride) {
-    int64_t fit = L1_WEIGHT_BYTES / block_stride;
-    return fit >= MAX_BLOCKS ? MAX_BLOCKS : (fit < 1 ? 1 : (int32_t)fit);
-}
 
 V2X_AVX512 int32_t v2x_conv_u8s8_avx512vnni(const v2x_conv_params *p, const uint8_t *input, const int8_t *packed, void *output) {
     const int32_t taps = p->kernel_height * p->kernel_width;
@@ -143,10 +121,8 @@ V2X_AVX512 int32_t v2x_conv_u8s8_avx512vnni(const v2x_conv_params *p, const uint
     };
     t.block_stride = (int64_t)taps * t.groups * 64;
     const int32_t blocks = (p->out_channels + 15) / 16;
-    const int32_t pass_blocks = blocks_per_pass(t.block_stride);
-    for (int32_t ob = 0; ob < blocks; ob += pass_blocks) {
-        const int32_t nb = blocks - ob < pass_blocks ? blocks - ob : pass_blocks;
-        const int32_t max_pixels = MAX_ACCUMULATORS / nb < MAX_PIXELS ? MAX_ACCUMULATORS / nb : MAX_PIXELS;
+    for (int32_t ob = 0; ob < blocks; ob += MAX_BLOCKS) {
+        const int32_t nb = blocks - ob < MAX_BLOCKS ? blocks - ob : MAX_BLOCKS;
         t.weights = packed + ob * t.block_stride;
         t.oc0 = ob * 16;
         for (int64_t pixel = p->pixel_begin; pixel < p->pixel_end;) {
@@ -154,7 +130,7 @@ V2X_AVX512 int32_t v2x_conv_u8s8_avx512vnni(const v2x_conv_params *p, const uint
             t.ox = (int32_t)(pixel % p->out_width);
             int64_t n = p->pixel_end - pixel;
             if (n > p->out_width - t.ox) n = p->out_width - t.ox;
-            if (n > max_pixels) n = max_pixels;
+            if (n > MAX_PIXELS) n = MAX_PIXELS;
             tiles[n - 1][nb - 1](&t);
             pixel += n;
         }
