@@ -6,6 +6,10 @@ import V2XCore
 extension Int8ConvolutionLayer {
     /// Output pixels below which a call is not split across threads.
     static let minimumPixelsPerChunk = 64
+    /// Multiply–adds below which a call runs on the calling thread alone: handing chunks
+    /// to a second thread costs more than it saves (`bench kernels`: the 34 M-MAC 1×1 layer
+    /// ran at 527 GOPS on one thread and 393 GOPS on two).
+    public static let minimumMACsForThreads = 48 << 20
 
     /// Checks the input, then runs `v2x_conv_u8s8` over the output pixels, split into
     /// contiguous pixel ranges that `DispatchQueue.concurrentPerform` spreads over threads:
@@ -62,7 +66,9 @@ extension Int8ConvolutionLayer {
         guard output.count == pixels * outputChannels else {
             throw V2XError(.shapeMismatch, "output buffer holds \(output.count) elements, the layer writes \(pixels * outputChannels)")
         }
-        let chunks = Swift.max(1, Swift.min(threads == 1 ? 1 : 4 * threads, pixels / Self.minimumPixelsPerChunk))
+        let macs = pixels * outputChannels * kernelSize * kernelSize * inputChannels
+        let parallel = threads > 1 && macs >= Self.minimumMACsForThreads
+        let chunks = Swift.max(1, Swift.min(parallel ? 4 * threads : 1, pixels / Self.minimumPixelsPerChunk))
 
         var params = v2x_conv_params()
         params.in_height = Int32(inHeight); params.in_width = Int32(inWidth); params.in_channels = Int32(inputChannels)

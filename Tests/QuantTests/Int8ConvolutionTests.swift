@@ -43,6 +43,24 @@ import V2XTestSupport
         }
     }
 
+    /// A layer above `minimumMACsForThreads` (59 M multiply–adds), so that calls with
+    /// several threads really split it into chunks; every path and thread count must give
+    /// the scalar path's single-threaded codes.
+    @Test func layerSplitAcrossThreadsMatchesOneThread() throws {
+        let c = Int8Case(height: 40, width: 40, inputChannels: 64, outputChannels: 64, kernelSize: 3, stride: 1, padding: 1, inputZeroPoint: 9)
+        #expect(c.height * c.width * c.inputChannels * c.outputChannels * 9 >= Int8ConvolutionLayer.minimumMACsForThreads)
+        var rng = SeededGenerator(seed: 404)
+        let layer = try c.layer(using: &rng)
+        let input = try c.input(using: &rng)
+        let output = try AffineQuantization(scale: 0.6, zeroPoint: 17)
+        let reference = try layer.forward(input, output: output, relu: true, isa: .scalar, threads: 1)
+        for isa in KernelISA.supported {
+            for threads in [2, 5] {
+                #expect(try layer.forward(input, output: output, relu: true, isa: isa, threads: threads) == reference, "\(isa) threads \(threads)")
+            }
+        }
+    }
+
     @Test func randomShapesAgreeAcrossPathsAndThreadCounts() throws {
         var rng = SeededGenerator(seed: 77)
         for _ in 0..<12 {
