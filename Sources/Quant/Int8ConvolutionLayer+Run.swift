@@ -16,7 +16,8 @@ extension Int8ConvolutionLayer {
     /// ```
     /// pixels 0 … Ho·Wo−1:  [chunk 0 | chunk 1 | … | chunk n−1]   n ≤ 4 · threads
     /// ```
-    /// Each chunk writes only its own output pixels.
+    /// Each chunk writes only its own output pixels. Calls below `minimumMACsForThreads`
+    /// are one chunk on the calling thread.
     func run<Element: BitwiseCopyable>(
         _ input: QuantizedTensor, element: Element.Type, kind: Int32, multipliers: [Float],
         outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,

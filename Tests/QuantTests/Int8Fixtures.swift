@@ -43,8 +43,8 @@ let int8Cases: [Int8Case] = [
     Int8Case(height: 10, width: 6, inputChannels: 6, outputChannels: 15, kernelSize: 3, stride: 2, padding: 0),
     Int8Case(height: 1, width: 1, inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: 1),
     Int8Case(height: 3, width: 23, inputChannels: 10, outputChannels: 64, kernelSize: 1, stride: 2, padding: 0),
-    // The backbone's wide inputs (70–300 channels, with tails) on rows longer than any
-    // path's pixel tile, and output channels that leave partial 16-channel blocks.
+    // Wide inputs (70–300 channels, some with a partial group of 4) on rows longer than
+    // any path's pixel tile, and output channels that leave partial 16-channel blocks.
     Int8Case(height: 5, width: 29, inputChannels: 128, outputChannels: 100, kernelSize: 3, stride: 1, padding: 1),
     Int8Case(height: 9, width: 31, inputChannels: 70, outputChannels: 50, kernelSize: 3, stride: 2, padding: 1, inputZeroPoint: 3),
     Int8Case(height: 4, width: 26, inputChannels: 300, outputChannels: 20, kernelSize: 3, stride: 1, padding: 1),
