@@ -147,9 +147,11 @@ struct BenchComm: ParsableCommand {
     // MARK: ZeroMQ loopback, 5 agents at 10 Hz
 
     private func runLatency(keys: LaunchKeys, encoder: BEVMessageEncoder, codebook: FeatureCodebook, scene: SyntheticBEV, grid: BEVGrid) throws {
-        let context = try ZMQContext()
+        // One context (one libzmq I/O thread) per agent, as when each agent is its own
+        // `v2x node` process; a shared context would push all 20 links through one thread.
         let ids = keys.identities.map(\.agentID)
-        let publishers = try ids.map { try AgentPublisher(context: context, agentID: $0, bindTo: "tcp://127.0.0.1:*") }
+        let contexts = try ids.map { _ in try ZMQContext() }
+        let publishers = try ids.indices.map { try AgentPublisher(context: contexts[$0], agentID: ids[$0], bindTo: "tcp://127.0.0.1:*") }
         for p in publishers { for peer in ids where peer != p.agentID { p.addLink(to: peer) } }
         let endpoints = publishers.map(\.endpoint)
         let record = LatencyRecord()
@@ -160,6 +162,7 @@ struct BenchComm: ParsableCommand {
         for (i, id) in ids.enumerated() {
             let keyring = keys.keyring
             let peers = endpoints.enumerated().filter { $0.offset != i }.map(\.element)
+            let context = contexts[i]
             let thread = Thread {
                 do {
                     let sub = try AgentSubscriber(context: context, agentID: id)
@@ -230,9 +233,9 @@ struct BenchComm: ParsableCommand {
         print("sustained                \(fmt(Double(summary.latencies.count) / seconds, 1)) messages/s, \(fmt(Double(summary.bytes) * 8 / seconds / 1e6, 2)) Mbit/s received in all")
 
         // Sustained rate without pacing: one publisher blasting one subscriber.
-        let blastPub = try AgentPublisher(context: context, agentID: "blaster", bindTo: "tcp://127.0.0.1:*")
+        let blastPub = try AgentPublisher(context: contexts[0], agentID: "blaster", bindTo: "tcp://127.0.0.1:*")
         blastPub.addLink(to: "sink")
-        let sink = try AgentSubscriber(context: context, agentID: "sink")
+        let sink = try AgentSubscriber(context: contexts[1], agentID: "sink")
         try sink.connect(to: blastPub.endpoint)
         for _ in 0..<100 {
             try blastPub.publish([0], now: wallClock())
