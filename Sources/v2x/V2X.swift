@@ -1,4 +1,5 @@
 import ArgumentParser
+import Perception
 
 /// The `v2x` command: lists the subcommands, each in `Subcommands/<Name>.swift`.
 @main
@@ -8,4 +9,10 @@ struct V2X: AsyncParsableCommand {
         abstract: "Cooperative perception for connected vehicles: replay, run agents, evaluate.",
         subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, Codebook.self, Quantize.self, NodeCommand.self, Launch.self, Keygen.self, Bench.self]
     )
+
+    /// Gets OpenBLAS onto this CPU's vector kernels before anything runs (see `OpenBLASCore`).
+    static func main() async {
+        OpenBLASCore.reexecuteWithRecommendedCoreIfNeeded()
+        await main(nil)
+    }
 }

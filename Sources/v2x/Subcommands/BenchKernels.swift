@@ -82,7 +82,7 @@ struct BenchKernels: ParsableCommand {
         if let peak {
             print(String(format: "int8 peak (measured: one core's zmm vpdpbusd throughput, fastest of 20, × %d cores): %.0f GOPS", cores, peak))
         }
-        print("fp32 = im2col + OpenBLAS sgemm (no bias/ReLU pass); oneDNN = libdnnl u8×s8 convolution with output scales + ReLU")
+        print("fp32 = im2col + OpenBLAS sgemm (\(OpenBLASCore.active) kernels; no bias/ReLU pass); oneDNN = libdnnl u8×s8 convolution with output scales + ReLU")
         print("")
         var header = "layer".padding(toLength: 32, withPad: " ", startingAt: 0) + "  GMAC   fp32 GOPS  oneDNN GOPS"
         for isa in paths { header += " " + "\(isa) GOPS".leftPadded(to: 16) }

@@ -90,7 +90,7 @@ struct BenchPipeline: AsyncParsableCommand {
             }
             let names = ["pillarize", "backbone", "head", "decode", "total"]
             let config = detector.config
-            print("bench pipeline: single agent, fp32 OpenBLAS, grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points, mean \(boxCount / frames) boxes")
+            print("bench pipeline: single agent, fp32 OpenBLAS (\(OpenBLASCore.active) kernels), grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points, mean \(boxCount / frames) boxes")
             for (name, times) in zip(names, stages) {
                 let sorted = times.sorted()
                 print(String(format: "  %@ median %7.2f ms   p90 %7.2f ms", name.padding(toLength: 10, withPad: " ", startingAt: 0), sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 9 / 10)]))
