@@ -10,9 +10,11 @@ struct V2X: AsyncParsableCommand {
         subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, Codebook.self, Quantize.self, NodeCommand.self, Launch.self, Keygen.self, Bench.self]
     )
 
-    /// Gets OpenBLAS onto this CPU's vector kernels before anything runs (see `OpenBLASCore`).
+    /// Gets OpenBLAS onto this CPU's vector kernels and sets up the allocator before anything
+    /// runs (see `OpenBLASCore` and `AllocatorTuning`).
     static func main() async {
         OpenBLASCore.reexecuteWithRecommendedCoreIfNeeded()
+        AllocatorTuning.retainLargeBuffers()
         await main(nil)
     }
 }

@@ -47,7 +47,6 @@ struct BenchPipeline: AsyncParsableCommand {
     }
 
     func run() async throws {
-        AllocatorTuning.retainLargeBuffers()
         if let agents {
             try egoChain(agents: agents)
             printPeakRSS()

@@ -51,7 +51,6 @@ struct Quantize: AsyncParsableCommand {
     }
 
     func run() async throws {
-        AllocatorTuning.retainLargeBuffers()
         do {
             let modelURL = ProjectPaths.modelDirectory(model)
             let modelName = modelURL.standardizedFileURL.lastPathComponent

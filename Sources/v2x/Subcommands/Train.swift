@@ -74,7 +74,6 @@ struct Train: AsyncParsableCommand {
     }
 
     func run() async throws {
-        AllocatorTuning.retainLargeBuffers()
         let runURL = URL(fileURLWithPath: out)
         let bestURL = runURL.appendingPathComponent(Trainer.bestModelFolderName)
         do {
