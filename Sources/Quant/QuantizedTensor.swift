@@ -36,7 +36,10 @@ public struct QuantizedTensor: Sendable, Equatable {
     /// even, saturating at 0 and 255, NaN to the zero point).
     public init(quantizing map: FeatureMap, with quantization: AffineQuantization) {
         height = map.height; width = map.width; channels = map.channels
-        values = map.values.map(quantization.quantize)
+        values = [UInt8](unsafeUninitializedCapacity: map.values.count) { buffer, initialized in
+            map.values.withUnsafeBufferPointer { quantization.quantize($0, into: buffer) }
+            initialized = map.values.count
+        }
         self.quantization = quantization
     }
 

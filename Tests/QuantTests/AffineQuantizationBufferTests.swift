@@ -1,5 +1,6 @@
 import Quant
 import Testing
+import V2XCore
 import V2XTestSupport
 
 @Suite struct AffineQuantizationBufferTests {
@@ -12,5 +13,13 @@ import V2XTestSupport
             values.withUnsafeBufferPointer { src in codes.withUnsafeMutableBufferPointer { q.quantize(src, into: $0) } }
             #expect(codes == values.map(q.quantize))
         }
+    }
+
+    @Test func quantizedTensorUsesTheSameCodes() throws {
+        var rng = SeededGenerator(seed: 5)
+        let values = (0..<(7 * 9 * 5)).map { _ in Float.random(in: -1...9, using: &rng) }
+        let map = try FeatureMap(height: 7, width: 9, channels: 5, values: values)
+        let q = try AffineQuantization(coveringMin: 0, max: 8)
+        #expect(QuantizedTensor(quantizing: map, with: q).values == values.map(q.quantize))
     }
 }

@@ -136,6 +136,11 @@ int32_t v2x_requantize_u8(const int32_t *accumulators, int64_t count, int32_t ch
                           const float *multiplier, int32_t output_zero_point, int32_t relu,
                           uint8_t *output);
 
+/// Affine quantization of `count` floats to u8, portable C the compiler vectorizes:
+/// `q = clamp(rne(x / scale) + zero_point, 0, 255)`, NaN to `zero_point`; the same codes as
+/// the Swift reference `AffineQuantization.quantize(_:)` for every input.
+void v2x_quantize_u8(const float *input, int64_t count, float scale, int32_t zero_point, uint8_t *output);
+
 /// Dot product of `count` unsigned 8-bit activations with signed 8-bit weights,
 /// accumulated exactly in 32 bits (portable scalar path).
 int32_t v2x_dot_u8s8_scalar(const uint8_t *activations, const int8_t *weights, int32_t count);
