@@ -32,7 +32,7 @@ import V2XTestSupport
     }
 
     func replay() throws -> CooperativeReplay {
-        CooperativeReplay(detector: Self.detector, int8Encoder: nil, codebook: Self.codebook,
+        try CooperativeReplay(detector: Self.detector, int8Encoder: nil, codebook: Self.codebook,
                           selector: try CellSelector(threshold: 0.0, budgetBytes: 2000), agentIDs: ["ego", "b"])
     }
 

@@ -27,6 +27,8 @@ public struct CooperativeReplay {
     /// The head trained on fused maps, for intermediate fusion; `nil` = the detector's own.
     public let fusionHead: BEVDetector?
     public let int8Encoder: (any FeatureEncoder)?
+    /// `detector` and `fusionHead` with their heads in int8 (`Int8Head`), for `.int8` settings.
+    let int8Detectors: (detector: BEVDetector, fusionHead: BEVDetector?)?
     public let codebook: FeatureCodebook?
     public let selector: CellSelector
     /// Seed of the pose noise.
@@ -36,12 +38,14 @@ public struct CooperativeReplay {
     var history: [EncoderPrecision: [String: [AgentEncoding]]] = [:]
 
     /// - Parameters:
-    ///   - int8Encoder: needed by settings with `.int8` precision.
+    ///   - int8Encoder: needed by settings with `.int8` precision, which also run the heads in int8.
     ///   - codebook: needed by settings with `.codedFeatures` payload.
     ///   - agentIDs: every agent that may send (their signing keys are made per run).
+    /// - Throws: `V2XError.nonFiniteValue` when a head cannot be quantized.
     public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, int8Encoder: (any FeatureEncoder)?, codebook: FeatureCodebook?,
-                selector: CellSelector, agentIDs: [String], seed: UInt64 = 1) {
+                selector: CellSelector, agentIDs: [String], seed: UInt64 = 1) throws {
         self.detector = detector; self.fusionHead = fusionHead; self.int8Encoder = int8Encoder; self.codebook = codebook
+        int8Detectors = int8Encoder == nil ? nil : (try detector.withInt8Head(), try fusionHead?.withInt8Head())
         self.selector = selector; self.seed = seed
         identities = Dictionary(uniqueKeysWithValues: agentIDs.map { ($0, SigningIdentity.generate(agentID: $0)) })
     }
@@ -57,7 +61,8 @@ public struct CooperativeReplay {
         try ingest(frame, settings: settings)
         return try settings.map { setting in
             let (ego, collaborators, bytes, fractions) = try observations(setting, egoID: egoID)
-            let boxes = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: setting.fusion)
+            let heads = try detectors(for: setting.precision)
+            let boxes = try CooperativeDetector(detector: heads.detector, fusionHead: heads.fusionHead, settings: setting.fusion)
                 .detect(ego: ego, collaborators: collaborators)
             let alignment = history[setting.precision]?[egoID]?.last?.alignment ?? HeadingAlignment(lidarPose: .identity)
             return FrameResult(boxes: alignment.lidar(boxes), messageBytes: bytes, fractionsSent: fractions)
@@ -92,12 +97,24 @@ public struct CooperativeReplay {
         let alignment = HeadingAlignment(lidarPose: agent.lidarPose)
         let points = alignment.shared(agent.points)
         let features = try encoder.encode(points, sensorToWorld: alignment.sharedToWorld)
-        let head = try detector.headOutput(features)
+        let ownDetector = try detectors(for: precision).detector
+        let head = try ownDetector.headOutput(features)
         return AgentEncoding(
             agentID: agent.agentID, frameIndex: frameIndex, captureTime: agent.timestamp, alignment: alignment,
             pose: alignment.sharedToWorld, points: points, features: features.map,
-            confidence: detector.confidenceMap(headOutput: head).values,
-            boxes: try detector.decoder.decode(head), coded: [:])
+            confidence: ownDetector.confidenceMap(headOutput: head).values,
+            boxes: try ownDetector.decoder.decode(head), coded: [:])
+    }
+
+    /// The single-agent detector and the fused-map head a precision runs.
+    /// - Throws: `V2XError.invalidArgument` for `.int8` without the int8 encoder.
+    func detectors(for precision: EncoderPrecision) throws -> (detector: BEVDetector, fusionHead: BEVDetector?) {
+        switch precision {
+        case .fp32: return (detector, fusionHead)
+        case .int8:
+            guard let int8Detectors else { throw V2XError(.invalidArgument, "int8 precision needs the int8 encoder (run `v2x quantize`)") }
+            return int8Detectors
+        }
     }
 
     /// The coded message a setting reads.

@@ -15,7 +15,7 @@ extension BEVDetector {
     /// The head's tensors (after the encoder's in `DetectorNetwork.tensors` order).
     public var headTensors: [NamedTensor] { Array(network.tensors[network.encoderTensorCount...]) }
 
-    /// This detector with the head's tensors replaced.
+    /// This detector with the head's tensors replaced (and quantized again when it runs its head in int8).
     /// - Throws: `V2XError` when a tensor is missing, unknown, misshapen or not finite.
     public func replacingHead(with tensors: [NamedTensor], path: String? = nil) throws -> BEVDetector {
         let headNames = Set(headTensors.map(\.name))
@@ -27,7 +27,8 @@ extension BEVDetector {
         guard replaced.count == headNames.count else {
             throw V2XError(.notFound, "a fusion head needs all of \(headNames.sorted().joined(separator: ", "))", path: path)
         }
-        return try BEVDetector(network: DetectorNetwork(config: config, tensors: merged, path: path))
+        let replacedDetector = try BEVDetector(network: DetectorNetwork(config: config, tensors: merged, path: path))
+        return int8Head == nil ? replacedDetector : try replacedDetector.withInt8Head()
     }
 
     /// The detector with the fused-map head of `directory`, or `nil` when the folder has none.

@@ -12,6 +12,9 @@ public struct BEVDetector: Sendable, Equatable {
     public var config: DetectorConfig { network.config }
     public let pillarizer: Pillarizer
     public let decoder: HeatmapDecoder
+    /// When set, `headOutput` (and so `detect` and `confidenceMap`) runs the head's hidden
+    /// convolution in int8 (`Int8Head`); `nil` runs the fp32 head. See ``withInt8Head()``.
+    public private(set) var int8Head: Int8Head?
 
     /// File names inside a model folder.
     public static let configFileName = "config.json"
@@ -45,7 +48,16 @@ public struct BEVDetector: Sendable, Equatable {
         guard features.grid == config.featureGrid, features.map.channels == config.featureChannels else {
             throw V2XError(.shapeMismatch, "features on a \(features.grid.height)×\(features.grid.width) grid with \(features.map.channels) channels; this model needs \(config.featureGrid.height)×\(config.featureGrid.width) with \(config.featureChannels)")
         }
+        if let int8Head { return try int8Head.forward(features.map) }
         return try network.head(features.map).output
+    }
+
+    /// This detector with its head in int8 (``Int8Head``), quantized from the current weights.
+    /// - Throws: `V2XError.nonFiniteValue` for non-finite head weights.
+    public func withInt8Head() throws -> BEVDetector {
+        var copy = self
+        copy.int8Head = try Int8Head(network: network)
+        return copy
     }
 
     /// Per-cell confidence of the agent's own features: the largest class probability

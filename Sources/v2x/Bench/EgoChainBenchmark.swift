@@ -9,11 +9,15 @@ import V2XCore
 /// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
 /// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect.
 /// Collaborators' messages are built beforehand exactly as nodes build them (int8 encoder
-/// when calibrated, selection, codebook, signing), so only the ego's work is timed. When the
+/// and head when calibrated, selection, codebook, signing), so only the ego's work is timed;
+/// the ego detects with the fused-map head, as a node does. When the
 /// scenario has fewer collaborators than asked, the extra ones replay an existing agent's
 /// sweep under their own id and key (said in the output).
 struct EgoChainBenchmark {
+    /// The single-agent detector (collaborators' confidence maps).
     let detector: BEVDetector
+    /// The head for fused maps; `detector` when the model has none.
+    let fusionHead: BEVDetector
     let encoder: any FeatureEncoder
     let precision: String
     let codebook: FeatureCodebook
@@ -29,11 +33,11 @@ struct EgoChainBenchmark {
         let keys = try LaunchKeys.generate(agentIDs: senders.map(\.id))
         let identities = Dictionary(uniqueKeysWithValues: keys.identities.map { ($0.agentID, $0) })
         var gate = try MessageGate(keyring: keys.keyring, policy: .init(acceptedCodebookHashes: [codebook.hash]))
-        let fuser = try CooperativeDetector(detector: detector, settings: FusionSettings(mode: .intermediate))
+        let fuser = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: FusionSettings(mode: .intermediate))
         let grid = detector.config.featureGrid
         let selector = try CellSelector(threshold: 0.3, budgetBytes: 4096)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders, codebook \(codebook.id), budget 4096 B, select + trust; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), budget 4096 B, select + trust; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0
@@ -68,7 +72,7 @@ struct EgoChainBenchmark {
                                        features: egoFeatures.map, confidence: egoConfidence)
             let fused = try fuser.fuseFeatures(ego: ego, collaborators: collaborators)
             let t3 = DispatchTime.now().uptimeNanoseconds
-            _ = try detector.detect(fused)
+            _ = try fusionHead.detect(fused)
             let t4 = DispatchTime.now().uptimeNanoseconds
             guard index >= 2 else { continue }
             guard admitted.count == wire.count else {

@@ -245,14 +245,16 @@ extension BenchPipeline {
     /// `--agents`: the ego's receiving chain on real frames (`EgoChainBenchmark`).
     private func egoChain(agents: Int) throws {
         let modelURL = ProjectPaths.modelDirectory(model)
-        let detector = try BEVDetector.load(from: modelURL)
+        let fp32Detector = try BEVDetector.load(from: modelURL)
         let table = calibration.map { URL(fileURLWithPath: $0) }
             ?? ProjectPaths.calibrationTable(of: modelURL)
         let int8 = precision != .fp32 && FileManager.default.fileExists(atPath: table.path)
-        let encoder: any FeatureEncoder = int8 ? try Int8Encoder.load(detector: detector, calibration: table) : detector
+        let encoder: any FeatureEncoder = int8 ? try Int8Encoder.load(detector: fp32Detector, calibration: table) : fp32Detector
+        let detector = int8 ? try fp32Detector.withInt8Head() : fp32Detector
         let scenarioURL = try scenario.map { URL(fileURLWithPath: $0) } ?? Replay.defaultScenario(logger: Logger(label: "v2x.bench"))
         try EgoChainBenchmark(
-            detector: detector, encoder: encoder, precision: int8 ? "int8" : "fp32",
+            detector: detector, fusionHead: try detector.loadingFusionHead(from: modelURL) ?? detector,
+            encoder: encoder, precision: int8 ? "int8" : "fp32",
             codebook: try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook")),
             source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames
         ).run()

@@ -67,8 +67,10 @@ struct NodeCommand: AsyncParsableCommand {
         let keyDirectory = URL(fileURLWithPath: keys, isDirectory: true)
         let identity = try SigningIdentity.load(agentID: agent, from: LaunchKeys.privateKeyURL(agentID: agent, in: keyDirectory))
         let modelDirectory = Self.projectURL(launchFile.model)
-        let detector = try BEVDetector.load(from: modelDirectory)
+        var detector = try BEVDetector.load(from: modelDirectory)
         let encoder = try Self.featureEncoder(launchFile.precision, detector: detector, modelDirectory: modelDirectory)
+        // An int8 node runs its heads (own confidence and boxes; the ego's fused-map head) in int8 too.
+        if launchFile.precision == .int8 { detector = try detector.withInt8Head() }
         let codebook = try FeatureCodebook.load(base: Self.projectURL(launchFile.codebook))
         let frameSource = try NodeFrames(
             source: source, agentID: agent, rateHz: launchFile.rateHz,

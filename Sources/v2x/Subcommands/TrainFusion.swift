@@ -85,7 +85,7 @@ struct TrainFusion: ParsableCommand {
             var done = 0, lossSum = 0.0, steps = 0
             var batch: [(ego: AgentObservation, collaborators: [AgentObservation], truth: [Box3D])] = []
             for source in train {
-                var engine = CooperativeReplay(detector: base, int8Encoder: nil, codebook: codebook, selector: selector,
+                var engine = try CooperativeReplay(detector: base, int8Encoder: nil, codebook: codebook, selector: selector,
                                                agentIDs: source.agentIDs, seed: rng.next())
                 for index in source.frameIDs.indices {
                     let frame = try source.frame(at: index)
@@ -145,7 +145,7 @@ struct TrainFusion: ParsableCommand {
         let exporter = GroundTruthExporter()
         for source in sources {
             let egoID = try GroundTruthExporter.defaultEgoID(of: source)
-            var engine = CooperativeReplay(detector: base, fusionHead: head, int8Encoder: nil, codebook: codebook, selector: selector, agentIDs: source.agentIDs)
+            var engine = try CooperativeReplay(detector: base, fusionHead: head, int8Encoder: nil, codebook: codebook, selector: selector, agentIDs: source.agentIDs)
             let count = source.frameIDs.count
             let indices = valFrames.map { n in (0..<min(n, count)).map { $0 * count / min(n, count) } } ?? Array(0..<count)
             for index in indices {

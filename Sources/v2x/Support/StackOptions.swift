@@ -78,7 +78,7 @@ struct StackOptions: ParsableArguments {
         let int8: (any FeatureEncoder)? = settings.contains { $0.precision == .int8 }
             ? try Int8Encoder.load(detector: detector, calibration: calibrationURL) : nil
         let codebook = settings.contains { $0.payload == .codedFeatures } ? try FeatureCodebook.load(base: codebookBase) : nil
-        return CooperativeReplay(
+        return try CooperativeReplay(
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
             selector: try CellSelector(threshold: threshold, budgetBytes: budgetBytes),
             agentIDs: agentIDs, seed: seed)
