@@ -13,7 +13,9 @@ struct V2X: AsyncParsableCommand {
     /// Gets OpenBLAS onto this CPU's vector kernels and sets up the allocator before anything
     /// runs (see `OpenBLASCore` and `AllocatorTuning`).
     static func main() async {
-        OpenBLASCore.reexecuteWithRecommendedCoreIfNeeded()
+        if let core = OpenBLASCore.recommendedForThisCPU {
+            ProcessEnvironment.reexecuting(with: [OpenBLASCore.environmentVariable: core])
+        }
         AllocatorTuning.retainLargeBuffers()
         await main(nil)
     }

@@ -1,7 +1,4 @@
 import COpenBLAS
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The kernel set ("core") OpenBLAS runs v2x's fp32 matrix products with, and the fix for
 /// CPUs that OpenBLAS does not recognise.
@@ -11,8 +8,7 @@ import Glibc
 /// model 207, Emerald Rapids, for one) it falls back to its SSE3 "Prescott" kernels, although
 /// the CPU runs AVX-512: the fp32 backbone then takes about 2.4× as long. The only way to
 /// choose is the `OPENBLAS_CORETYPE` variable, read at load, so the `v2x` command re-executes
-/// itself once with it set (``reexecuteWithRecommendedCoreIfNeeded()``). A value the user
-/// sets is always respected.
+/// itself once with it set to ``recommendedForThisCPU`` (a value the user sets is kept).
 public enum OpenBLASCore {
     /// The variable OpenBLAS reads at load to override its CPU detection.
     public static let environmentVariable = "OPENBLAS_CORETYPE"
@@ -42,15 +38,5 @@ public enum OpenBLASCore {
             runsSkylakeX: v2x_cpu_runs_openblas_skylakex() != 0,
             runsHaswell: v2x_cpu_runs_openblas_haswell() != 0
         )
-    }
-
-    /// When OpenBLAS fell back to a generic core on a CPU that runs better kernels and the
-    /// user did not set `OPENBLAS_CORETYPE`, sets it and replaces this process with a fresh
-    /// copy of itself (same arguments, same pid). Returns when nothing needs doing, or when
-    /// the re-execution fails (the program then goes on with the slower kernels).
-    public static func reexecuteWithRecommendedCoreIfNeeded() {
-        guard getenv(environmentVariable) == nil, let core = recommendedForThisCPU else { return }
-        setenv(environmentVariable, core, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
 }
