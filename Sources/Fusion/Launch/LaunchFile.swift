@@ -16,7 +16,7 @@ import V2XCore
 /// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
-/// selection: {budget_bytes: 4096, confidence_threshold: 0.3}   # as `v2x replay`'s defaults
+/// selection: {budget_bytes: 4096, confidence_threshold: 0.2}   # as `v2x replay`'s defaults
 /// agents:
 ///   - {id: "641", endpoint: "tcp://127.0.0.1:47101"}
 /// links:
@@ -77,7 +77,7 @@ public struct LaunchFile: Sendable, Equatable {
         public var budgetBytes: Int
         public var confidenceThreshold: Float
 
-        public init(budgetBytes: Int = 4096, confidenceThreshold: Float = 0.3) {
+        public init(budgetBytes: Int = 4096, confidenceThreshold: Float = 0.2) {
             self.budgetBytes = budgetBytes; self.confidenceThreshold = confidenceThreshold
         }
     }
