@@ -14,6 +14,12 @@ public struct CellSelector: Sendable, Equatable {
     /// Largest message, in bytes, including envelope and signature.
     public var budgetBytes: Int
 
+    /// The stack's default threshold (replay, sweep, launch files, fused-head training):
+    /// chosen on the val split, where it cost the least AP against the dense map.
+    public static let defaultThreshold: Float = 0.2
+    /// The stack's default message budget.
+    public static let defaultBudgetBytes = 4096
+
     /// - Throws: `V2XError.invalidArgument` for a threshold outside [0, 1] or a non-positive budget.
     public init(threshold: Float, budgetBytes: Int) throws {
         guard threshold >= 0, threshold <= 1, budgetBytes > 0 else {

@@ -77,7 +77,7 @@ public struct LaunchFile: Sendable, Equatable {
         public var budgetBytes: Int
         public var confidenceThreshold: Float
 
-        public init(budgetBytes: Int = 4096, confidenceThreshold: Float = 0.2) {
+        public init(budgetBytes: Int = CellSelector.defaultBudgetBytes, confidenceThreshold: Float = CellSelector.defaultThreshold) {
             self.budgetBytes = budgetBytes; self.confidenceThreshold = confidenceThreshold
         }
     }

@@ -35,9 +35,9 @@ struct EgoChainBenchmark {
         var gate = try MessageGate(keyring: keys.keyring, policy: .init(acceptedCodebookHashes: [codebook.hash]))
         let fuser = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: FusionSettings(mode: .intermediate))
         let grid = detector.config.featureGrid
-        let selector = try CellSelector(threshold: 0.2, budgetBytes: 4096)
+        let selector = try CellSelector(threshold: CellSelector.defaultThreshold, budgetBytes: CellSelector.defaultBudgetBytes)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders and heads, codebook \(codebook.id), threshold 0.2, budget 4096 B, select + trust; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, select + trust; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0

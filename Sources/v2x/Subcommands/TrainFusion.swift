@@ -19,7 +19,7 @@ struct TrainFusion: ParsableCommand {
             (heading-free frames), coded with the model's codebook, and --samples-per-frame samples \
             drawn: a random vehicle as ego, a delay in 0…--max-delay-ms (in sensor periods), pose \
             noise σ in 0…--max-pose-noise m with probability ½, coded (¾) or dense (¼) features, \
-            collaborators dropped with probability ⅙, trust-weighted max fusion. Targets are the \
+            collaborators dropped with probability ⅙, trust-weighted select fusion. Targets are the \
             cooperative ground truth of the ego. After each pass the full stack is scored on --val \
             (AP@0.7, no delay, no noise); the best head is written to <model>/fusion-head.safetensors.
             """
@@ -52,6 +52,9 @@ struct TrainFusion: ParsableCommand {
     @Option(help: "Largest pose noise σ drawn (m; yaw σ in degrees equal).")
     var maxPoseNoise: Double = 0.4
 
+    @Option(help: "Confidence a sender's cell needs before it is considered for sending, as in replay.")
+    var threshold = CellSelector.defaultThreshold
+
     @Option(help: "Validation frames per scenario (evenly spaced; default all).")
     var valFrames: Int?
 
@@ -67,7 +70,7 @@ struct TrainFusion: ParsableCommand {
         let modelURL = ProjectPaths.modelDirectory(model)
         let base = try BEVDetector.load(from: modelURL)
         let codebook = try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook"))
-        let selector = try CellSelector(threshold: 0.3, budgetBytes: 4096)
+        let selector = try CellSelector(threshold: threshold, budgetBytes: CellSelector.defaultBudgetBytes)
         let train = try SplitFolder.open(URL(fileURLWithPath: data))
         let validation = try SplitFolder.open(URL(fileURLWithPath: val))
         var trainer = FusionHeadTrainer(detector: base, settings: FusionSettings(mode: .intermediate), learningRate: learningRate)

@@ -32,10 +32,10 @@ struct StackOptions: ParsableArguments {
     var codebook: String?
 
     @Option(help: "Byte budget of one coded message (envelope and signature included).")
-    var budgetBytes = 4096
+    var budgetBytes = CellSelector.defaultBudgetBytes
 
     @Option(help: "Confidence a cell needs before it is considered for sending (0.2: chosen on the val split, where it cost the least AP against the dense map).")
-    var threshold: Float = 0.2
+    var threshold = CellSelector.defaultThreshold
 
     @Option(help: "Seed of the pose noise (and nothing else).")
     var seed: UInt64 = 1
