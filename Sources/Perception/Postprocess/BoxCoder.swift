@@ -47,11 +47,7 @@ public struct BoxCoder: Sendable, Equatable {
         func size(_ v: Float) -> Double { exp(min(6, max(-6, Double(v)))) }
         return Box3D(
             x: x, y: y, z: Double(c[2]), l: size(c[3]), w: size(c[4]), h: size(c[5]),
-            yaw: yaw(sin: Double(c[6]), cos: Double(c[7])), score: score, label: label
+            yaw: atan2(Double(c[6]), Double(c[7])) / yawMultiple, score: score, label: label
         )
     }
-
-    /// The yaw coded by the heading channels' `sin, cos` (of `m·yaw`), or by any positive
-    /// multiple of them.
-    public func yaw(sin: Double, cos: Double) -> Double { atan2(sin, cos) / yawMultiple }
 }

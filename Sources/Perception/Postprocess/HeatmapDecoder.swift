@@ -2,15 +2,7 @@ import Foundation
 import V2XCore
 
 /// Turns the head output into boxes: heatmap peaks (3×3 local maxima), top-k by score,
-/// score threshold, box decoding by neighbourhood vote, rotated NMS.
-///
-/// Training supervises the box code at an object's centre cell and its 8 neighbours
-/// (`DetectionTargets`), so each of those cells predicts the whole box. A peak's box is the
-/// vote of its 3×3 neighbourhood: every neighbour whose decoded centre lies within one feature
-/// cell of the peak cell's own decoding contributes, weighted by its heatmap probability
-/// (centre, `z` and log sizes averaged; the heading's `sin, cos` summed as a vector). On the
-/// val split this raised AP@0.7 by 0.4 points (LiDAR frame) and 2.2 points (stack frame, no
-/// fusion) over the peak cell's box alone. The score stays the peak's.
+/// score threshold, box decoding, rotated NMS.
 ///
 /// Head output layout `(H, W, K + 8)` channels-last: `K` class logits, then the `BoxCoder` code.
 public struct HeatmapDecoder: Sendable, Equatable {
@@ -84,37 +76,8 @@ public struct HeatmapDecoder: Sendable, Equatable {
             let code = head.values[base..<(base + DetectorConfig.regressionChannels)]
             guard code.allSatisfy(\.isFinite) else { continue }
             let score = 1 / (1 + exp(-Double(p.logit)))
-            let peakBox = coder.decode(row: p.row, column: p.column, code: code, score: score, label: Self.label(for: classes[p.cls]))
-            boxes.append(vote(head, around: peakBox, row: p.row, column: p.column, cls: p.cls))
+            boxes.append(coder.decode(row: p.row, column: p.column, code: code, score: score, label: Self.label(for: classes[p.cls])))
         }
         return nms.suppress(boxes)
-    }
-
-    /// The box voted by the 3×3 neighbourhood of a peak (see the type's documentation).
-    private func vote(_ head: FeatureMap, around peakBox: Box3D, row: Int, column: Int, cls: Int) -> Box3D {
-        let k = classes.count, channels = k + DetectorConfig.regressionChannels
-        let radius = coder.grid.cellSizeMeters
-        var weightSum = 0.0, x = 0.0, y = 0.0, z = 0.0, logL = 0.0, logW = 0.0, logH = 0.0, sinSum = 0.0, cosSum = 0.0
-        for r in max(0, row - 1)...min(head.height - 1, row + 1) {
-            for c in max(0, column - 1)...min(head.width - 1, column + 1) {
-                let base = (r * head.width + c) * channels
-                let logit = head.values[base + cls]
-                let code = head.values[(base + k)..<(base + channels)]
-                guard logit.isFinite, code.allSatisfy(\.isFinite) else { continue }
-                let box = coder.decode(row: r, column: c, code: code, score: 0, label: peakBox.label)
-                guard hypot(box.x - peakBox.x, box.y - peakBox.y) <= radius else { continue }
-                let weight = 1 / (1 + exp(-Double(logit)))
-                weightSum += weight
-                x += weight * box.x; y += weight * box.y; z += weight * box.z
-                logL += weight * log(box.l); logW += weight * log(box.w); logH += weight * log(box.h)
-                sinSum += weight * Double(code[code.startIndex + 6]); cosSum += weight * Double(code[code.startIndex + 7])
-            }
-        }
-        // The peak cell always votes for itself (distance 0, positive weight).
-        var voted = peakBox
-        voted.x = x / weightSum; voted.y = y / weightSum; voted.z = z / weightSum
-        voted.l = exp(logL / weightSum); voted.w = exp(logW / weightSum); voted.h = exp(logH / weightSum)
-        voted.yaw = coder.yaw(sin: sinSum, cos: cosSum)
-        return voted
     }
 }
