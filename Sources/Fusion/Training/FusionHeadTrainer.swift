@@ -10,16 +10,17 @@ public struct FusionHeadTrainer: Sendable {
     /// The detector being tuned (only its head changes).
     public private(set) var detector: BEVDetector
     public let settings: FusionSettings
-    public let learningRate: Float
+    /// The AdamW learning rate by step (warm-up, then cosine decay).
+    public let schedule: LearningRateSchedule
     let loss: DetectionLoss
     var optimizer: AdamW
     let decays: [Bool]
 
     /// Starts from `detector`'s current head.
-    public init(detector: BEVDetector, settings: FusionSettings, learningRate: Float = 3e-4, regressionWeight: Double = 0.25) {
+    public init(detector: BEVDetector, settings: FusionSettings, schedule: LearningRateSchedule, regressionWeight: Double = 0.25) {
         self.detector = detector
         self.settings = settings
-        self.learningRate = learningRate
+        self.schedule = schedule
         loss = DetectionLoss(regressionWeight: regressionWeight)
         optimizer = AdamW(sizes: detector.headTensors.map(\.elementCount), weightDecay: 0.01)
         decays = detector.headTensors.map { $0.shape.count >= 2 }
@@ -54,7 +55,7 @@ public struct FusionHeadTrainer: Sendable {
         let n = Float(batch.count)
         for t in sum.indices { for i in sum[t].indices { sum[t][i] /= n } }
         var parameters = detector.headTensors.map(\.values)
-        try optimizer.update(&parameters, gradients: sum, decays: decays, learningRate: learningRate)
+        try optimizer.update(&parameters, gradients: sum, decays: decays, learningRate: Float(schedule.rate(at: optimizer.step)))
         let head = zip(detector.headTensors, parameters).map { NamedTensor(name: $0.name, shape: $0.shape, values: $1) }
         detector = try detector.replacingHead(with: head)
         return DetectionLoss.Value(heatmap: total.heatmap / Double(n), regression: total.regression / Double(n))

@@ -15,7 +15,8 @@ struct TrainFusion: ParsableCommand {
         commandName: "train-fusion",
         abstract: "Fine-tune the fused-map detection head with fusion in the loop (random delay, pose noise, payload).",
         discussion: """
-            Every frame of --data is replayed once per pass: all agents encoded by the frozen model \
+            Every frame of --data is replayed once per pass, the scenarios interleaved at random: all \
+            agents encoded by the frozen model \
             (heading-free frames), coded with the model's codebook, and --samples-per-frame samples \
             drawn: a random vehicle as ego, a delay in 0…--max-delay-ms (in sensor periods), pose \
             noise σ in 0…--max-pose-noise m with probability ½, coded (¾) or dense (¼) features, \
@@ -43,7 +44,7 @@ struct TrainFusion: ParsableCommand {
     @Option(help: "Samples per optimizer step.")
     var batchSize = 4
 
-    @Option(help: "AdamW learning rate.")
+    @Option(help: "Peak AdamW learning rate (20 warm-up steps, then cosine decay over all passes).")
     var learningRate: Float = 3e-4
 
     @Option(help: "Largest message delay drawn (ms).")
@@ -73,7 +74,10 @@ struct TrainFusion: ParsableCommand {
         let selector = try CellSelector(threshold: threshold, budgetBytes: CellSelector.defaultBudgetBytes)
         let train = try SplitFolder.open(URL(fileURLWithPath: data))
         let validation = try SplitFolder.open(URL(fileURLWithPath: val))
-        var trainer = FusionHeadTrainer(detector: base, settings: FusionSettings(mode: .intermediate), learningRate: learningRate)
+        let framesPerPass = train.reduce(0) { $0 + $1.frameIDs.count }
+        let schedule = LearningRateSchedule(peak: Double(learningRate), warmupSteps: 20,
+                                            totalSteps: max(21, passes * framesPerPass * samplesPerFrame / batchSize))
+        var trainer = FusionHeadTrainer(detector: base, settings: FusionSettings(mode: .intermediate), schedule: schedule)
         let truth = CooperativeGroundTruth()
         var rng = SplitMix64(seed: seed)
         let maxDelayFrames = Int((maxDelayMs / 100).rounded(.down))
@@ -84,33 +88,39 @@ struct TrainFusion: ParsableCommand {
         var bestHead = base
         // Only a head that beats the shipped one on val AP@0.7 is written.
         for pass in 1...passes {
-            let bar = ProgressBar("train-fusion \(pass)/\(passes)", total: train.reduce(0) { $0 + $1.frameIDs.count })
+            let bar = ProgressBar("train-fusion \(pass)/\(passes)", total: framesPerPass)
             var done = 0, lossSum = 0.0, steps = 0
             var batch: [(ego: AgentObservation, collaborators: [AgentObservation], truth: [Box3D])] = []
-            for source in train {
-                var engine = try CooperativeReplay(detector: base, int8Encoder: nil, codebook: codebook, selector: selector,
-                                               agentIDs: source.agentIDs, seed: rng.next())
-                for index in source.frameIDs.indices {
-                    let frame = try source.frame(at: index)
-                    try engine.ingest(frame, settings: [ingestSetting])
-                    let vehicles = frame.agents.filter { $0.kind == .vehicle }
-                    for _ in 0..<samplesPerFrame {
-                        guard let egoFrame = vehicles.randomElement(using: &rng) else { break }
-                        let setting = draw(maxDelayFrames: maxDelayFrames, using: &rng)
-                        var (ego, collaborators, _, _) = try engine.observations(setting, egoID: egoFrame.agentID)
-                        collaborators = collaborators.filter { _ in Int.random(in: 0..<6, using: &rng) != 0 }
-                        let alignment = HeadingAlignment(lidarPose: egoFrame.lidarPose)
-                        let boxes = try truth.entries(for: frame, egoID: egoFrame.agentID).map { $0.box.transformed(by: alignment.lidarToShared) }
-                        batch.append((ego, collaborators, boxes))
-                        if batch.count == batchSize {
-                            lossSum += try trainer.trainStep(batch).total
-                            steps += 1
-                            batch.removeAll()
-                        }
+            // Scenarios are interleaved (a random one advances by a frame each time) so that
+            // batches, and the last steps of a pass, are not all from one scene; each keeps its
+            // own replay engine because delays need the frames before.
+            var engines = try train.map { source in
+                try CooperativeReplay(detector: base, int8Encoder: nil, codebook: codebook, selector: selector,
+                                      agentIDs: source.agentIDs, seed: rng.next())
+            }
+            var nextFrame = [Int](repeating: 0, count: train.count)
+            while let s = Self.drawScenario(remaining: train.indices.map { train[$0].frameIDs.count - nextFrame[$0] }, using: &rng) {
+                let source = train[s], index = nextFrame[s]
+                nextFrame[s] += 1
+                let frame = try source.frame(at: index)
+                try engines[s].ingest(frame, settings: [ingestSetting])
+                let vehicles = frame.agents.filter { $0.kind == .vehicle }
+                for _ in 0..<samplesPerFrame {
+                    guard let egoFrame = vehicles.randomElement(using: &rng) else { break }
+                    let setting = draw(maxDelayFrames: maxDelayFrames, using: &rng)
+                    var (ego, collaborators, _, _) = try engines[s].observations(setting, egoID: egoFrame.agentID)
+                    collaborators = collaborators.filter { _ in Int.random(in: 0..<6, using: &rng) != 0 }
+                    let alignment = HeadingAlignment(lidarPose: egoFrame.lidarPose)
+                    let boxes = try truth.entries(for: frame, egoID: egoFrame.agentID).map { $0.box.transformed(by: alignment.lidarToShared) }
+                    batch.append((ego, collaborators, boxes))
+                    if batch.count == batchSize {
+                        lossSum += try trainer.trainStep(batch).total
+                        steps += 1
+                        batch.removeAll()
                     }
-                    done += 1
-                    bar.update(done)
                 }
+                done += 1
+                bar.update(done)
             }
             let scored = try score(trainer.detector, base: base, on: validation, codebook: codebook, selector: selector)
             let improved = scored.ap70 > best.ap70
@@ -127,6 +137,19 @@ struct TrainFusion: ParsableCommand {
             "val_ap50": String(format: "%.4f", best.ap50), "val_ap70": String(format: "%.4f", best.ap70),
         ])
         print("wrote \(modelURL.appendingPathComponent(BEVDetector.fusionHeadFileName).path)")
+    }
+
+    /// A scenario index drawn in proportion to its frames not yet replayed this pass (so the
+    /// scenarios interleave evenly), or nil when every scenario is done.
+    static func drawScenario(remaining: [Int], using rng: inout SplitMix64) -> Int? {
+        let total = remaining.reduce(0, +)
+        guard total > 0 else { return nil }
+        var pick = Int.random(in: 0..<total, using: &rng)
+        for (index, count) in remaining.enumerated() {
+            if pick < count { return index }
+            pick -= count
+        }
+        return nil
     }
 
     /// A random training condition: delay in whole sensor periods (half the time none), pose
