@@ -84,9 +84,9 @@ struct TrainFusion: ParsableCommand {
         let ingestSetting = ReplaySetting(name: "ingest", fusion: FusionSettings(mode: .intermediate), precision: .fp32,
                                           payload: .codedFeatures, delaySeconds: Double(maxDelayFrames) / 10)
         var best = try score(base, base: base, on: validation, codebook: codebook, selector: selector)
-        print(String(format: "pass 0 (shipped head): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
+        print(String(format: "pass 0 (single-agent head on fused maps): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
         var bestHead = base
-        // Only a head that beats the shipped one on val AP@0.7 is written.
+        // Only a head that beats the single-agent head on val AP@0.7 is written.
         for pass in 1...passes {
             let bar = ProgressBar("train-fusion \(pass)/\(passes)", total: framesPerPass)
             var done = 0, lossSum = 0.0, steps = 0
@@ -129,7 +129,7 @@ struct TrainFusion: ParsableCommand {
             if improved { best = scored; bestHead = trainer.detector }
         }
         guard bestHead != base else {
-            print("no pass beat the shipped head on val AP@0.7; nothing written (intermediate fusion keeps the shipped head)")
+            print("no pass beat the single-agent head on val AP@0.7; nothing written (the model folder's fused-map head, if any, stays)")
             return
         }
         try bestHead.saveHead(to: modelURL, metadata: [
