@@ -11,6 +11,9 @@ import V2XCore
 ///   (`FusionOperator`) and run through the head.
 /// - `late`: every agent's boxes merged with time compensation (`LateFusion`).
 /// - `early`: every agent's points merged, then the whole detector (`EarlyFusion`).
+///
+/// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`) when
+/// the settings ask for it and the ego's observation carries its points.
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
@@ -18,8 +21,9 @@ public struct CooperativeDetector: Sendable {
     public let settings: FusionSettings
     let late: LateFusion
 
-    /// - Throws: `V2XError.invalidArgument` for invalid late-fusion settings.
+    /// - Throws: `V2XError.invalidArgument` for invalid late-fusion or refinement settings.
     public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, settings: FusionSettings) throws {
+        try settings.boxRefiner?.validate()
         self.detector = detector
         self.fusionHead = fusionHead
         self.settings = settings
@@ -31,18 +35,30 @@ public struct CooperativeDetector: Sendable {
     ///   `.shapeMismatch` when a map is not on the detector's feature grid.
     public func detect(ego: AgentObservation, collaborators received: [AgentObservation]) throws -> [Box3D] {
         let collaborators = aligned(received, to: ego)
+        let boxes: [Box3D]
         switch settings.mode {
         case .none:
-            if ego.features != nil { return try detector.detect(features(of: ego)) }
-            guard let points = ego.points else { throw V2XError(.invalidArgument, "the ego observation has neither features nor points") }
-            return try detector.detect(points: points)
+            if ego.features != nil {
+                boxes = try detector.detect(features(of: ego))
+            } else {
+                guard let points = ego.points else { throw V2XError(.invalidArgument, "the ego observation has neither features nor points") }
+                boxes = try detector.detect(points: points)
+            }
         case .intermediate:
-            return try (fusionHead ?? detector).detect(fuseFeatures(ego: ego, collaborators: collaborators))
+            boxes = try (fusionHead ?? detector).detect(fuseFeatures(ego: ego, collaborators: collaborators))
         case .late:
-            return late.fuse(ego: ego, collaborators: collaborators)
+            boxes = late.fuse(ego: ego, collaborators: collaborators)
         case .early:
-            return try detector.detect(points: EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators))
+            boxes = try detector.detect(points: EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators))
         }
+        return refined(boxes, ego: ego)
+    }
+
+    /// `boxes` (in the ego's frame) refitted to the ego's own returns when the settings have a
+    /// `BoxRefiner` and the observation carries its points; otherwise unchanged.
+    public func refined(_ boxes: [Box3D], ego: AgentObservation) -> [Box3D] {
+        guard let refiner = settings.boxRefiner, let points = ego.points else { return boxes }
+        return refiner.refine(boxes, points: points)
     }
 
     /// `collaborators` with their poses corrected against the ego's boxes when the settings

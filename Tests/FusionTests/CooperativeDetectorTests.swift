@@ -37,7 +37,33 @@ import V2XTestSupport
         let alone = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .none)).detect(ego: ego, collaborators: [])
         let fused = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate)).detect(ego: ego, collaborators: [])
         #expect(alone == fused)
-        #expect(alone == (try Self.detector.detect(points: ego.points!)))
+        #expect(alone == BoxRefiner().refine(try Self.detector.detect(points: ego.points!), points: ego.points!))
+    }
+
+    @Test func boxesAreRefittedToTheEgosReturnsOnlyWhenAsked() throws {
+        // A box-shaped cluster of returns where a detection is planted through late fusion's boxes.
+        let car = Box3D(x: 6, y: 2, z: -0.9, l: 4.5, w: 1.8, h: 1.5, yaw: 0.2)
+        var points = PointCloud()
+        for u in stride(from: -2.25, through: 2.25, by: 0.05) {
+            for z in [-1.2, -0.8] {
+                points.append(x: Float(car.x + cos(car.yaw) * u + sin(car.yaw) * 0.9), y: Float(car.y + sin(car.yaw) * u - cos(car.yaw) * 0.9),
+                              z: Float(z), intensity: 0.5)
+            }
+        }
+        var guess = car
+        guess.yaw += 0.15
+        guess.score = 0.9
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, boxes: [guess], points: points)
+        let refitted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late)).detect(ego: ego, collaborators: [])
+        let raw = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late, boxRefiner: nil)).detect(ego: ego, collaborators: [])
+        #expect(raw == [guess])
+        #expect(abs(try #require(refitted.first).yaw - car.yaw) < 0.01)
+        var pointless = ego
+        pointless.points = nil
+        #expect(try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late)).detect(ego: pointless, collaborators: []) == [guess])
+        #expect(throws: V2XError.self) {
+            try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late, boxRefiner: BoxRefiner(minimumPoints: 1)))
+        }
     }
 
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {

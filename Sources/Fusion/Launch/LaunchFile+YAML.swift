@@ -108,6 +108,7 @@ private struct RawFusion: Decodable {
         case mode, `operator`, trust
         case poseCorrection = "pose_correction"
         case motionCompensation = "motion_compensation"
+        case refineBoxes = "refine_boxes"
     }
 
     init(from decoder: any Decoder) throws {
@@ -118,6 +119,7 @@ private struct RawFusion: Decodable {
         fusion.trust = try c.decodeIfPresent(Bool.self, forKey: .trust) ?? fusion.trust
         fusion.poseCorrection = try c.decodeIfPresent(Bool.self, forKey: .poseCorrection) ?? fusion.poseCorrection
         fusion.motionCompensation = try c.decodeIfPresent(Bool.self, forKey: .motionCompensation) ?? fusion.motionCompensation
+        fusion.refineBoxes = try c.decodeIfPresent(Bool.self, forKey: .refineBoxes) ?? fusion.refineBoxes
     }
 }
 

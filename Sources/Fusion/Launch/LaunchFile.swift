@@ -1,5 +1,6 @@
 import Comm
 import Foundation
+import Perception
 import V2XCore
 
 /// One launch of agents as processes: what `v2x launch` starts and what each `v2x node`
@@ -13,7 +14,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false}   # as `v2x replay`'s defaults
+/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false, refine_boxes: true}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.2}   # as `v2x replay`'s defaults
@@ -57,18 +58,21 @@ public struct LaunchFile: Sendable, Equatable {
     public var links: Links
 
     /// The fusion part: mode, operator, whether the trust model weighs collaborators, whether
-    /// their poses are corrected from box agreement and their moving cars moved by their age.
+    /// their poses are corrected from box agreement and their moving cars moved by their age,
+    /// and whether the ego refits its final boxes to its own returns.
     public struct Fusion: Sendable, Equatable {
         public var mode: FusionMode
         public var fusionOperator: FusionOperator
         public var trust: Bool
         public var poseCorrection: Bool
         public var motionCompensation: Bool
+        public var refineBoxes: Bool
 
         public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .select, trust: Bool = true,
-                    poseCorrection: Bool = false, motionCompensation: Bool = false) {
+                    poseCorrection: Bool = false, motionCompensation: Bool = false, refineBoxes: Bool = true) {
             self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
             self.poseCorrection = poseCorrection; self.motionCompensation = motionCompensation
+            self.refineBoxes = refineBoxes
         }
     }
 
@@ -172,7 +176,8 @@ public struct LaunchFile: Sendable, Equatable {
     /// The ego's fusion settings (the trust model and pose correction with their documented defaults when on).
     public var fusionSettings: FusionSettings {
         FusionSettings(mode: fusion.mode, fusionOperator: fusion.fusionOperator, trust: fusion.trust ? TrustModel() : nil,
-                       poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation)
+                       poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation,
+                       boxRefiner: fusion.refineBoxes ? BoxRefiner() : nil)
     }
 
     /// The sender's cell selector.

@@ -1,3 +1,5 @@
+import Perception
+
 /// Everything that fixes how the ego fuses: the mode, and for intermediate fusion the
 /// operator and trust model; for late fusion its NMS and time compensation.
 public struct FusionSettings: Sendable, Equatable, Codable {
@@ -15,18 +17,22 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// Intermediate fusion: move the cars a delayed collaborator saw moving by how far they
     /// have gone since (`ObjectMotion`).
     public var motionCompensation: Bool
+    /// Every mode: refit the final vehicle boxes to the ego's own returns (`BoxRefiner`), when
+    /// the ego's observation carries its points; `nil` = the head's boxes as they are.
+    public var boxRefiner: BoxRefiner?
 
     /// The defaults: trust-weighted selection of the most confident agent per cell for
-    /// intermediate fusion, TCLF for late fusion.
+    /// intermediate fusion, TCLF for late fusion, boxes refitted to the ego's returns.
     public init(
         mode: FusionMode, fusionOperator: FusionOperator = .select, trust: TrustModel? = TrustModel(),
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil,
-        motionCompensation: Bool = false
+        motionCompensation: Bool = false, boxRefiner: BoxRefiner? = BoxRefiner()
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
         self.poseCorrection = poseCorrection
         self.motionCompensation = motionCompensation
+        self.boxRefiner = boxRefiner
     }
 
     /// How collaborators pick the confident boxes (anchors) they send with their features,

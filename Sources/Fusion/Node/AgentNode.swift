@@ -204,7 +204,7 @@ public final class AgentNode {
 
         let egoObservation = AgentObservation(
             agentID: agentID, captureTime: frame.captureTime, pose: own.alignment.sharedToWorld, poseUncertainty: frame.poseUncertainty,
-            features: own.features.map, confidence: own.confidence, boxes: own.boxes)
+            features: own.features.map, confidence: own.confidence, boxes: own.boxes, points: own.points)
         let shared: [Box3D]
         switch role.fusion.settings.mode {
         case .intermediate:
@@ -216,10 +216,14 @@ public final class AgentNode {
             // The head already ran on the ego's own map: its boxes are the answer.
             shared = own.boxes
         case .late, .early:
+            // `detect` refits the boxes itself.
             shared = try role.fusion.detect(ego: egoObservation, collaborators: collaborators)
         }
-        report.detections = own.alignment.lidar(shared)
         lap("detect")
+        let refined = role.fusion.settings.mode == .late || role.fusion.settings.mode == .early
+            ? shared : role.fusion.refined(shared, ego: egoObservation)
+        report.detections = own.alignment.lidar(refined)
+        lap("refine")
     }
 
     /// After the last frame: sends what the link emulation still holds, for up to `drainSeconds`.

@@ -27,7 +27,8 @@ public struct NodeFrameReport: Sendable {
     /// In pipeline order. Every node: `encode`, `head` (confidence and own boxes), `message`
     /// (cell selection, codebook, serialization, signature), `publish`; the ego also
     /// `receive-wait` (deadline wait, verification included), `decode`, `fuse` (warp and
-    /// fuse, intermediate only), `detect`; then `total`. `verify` is reported per message
+    /// fuse, intermediate only), `detect` (late and early: refitting included), `refine`
+    /// (refitting to the ego's returns, `BoxRefiner`); then `total`. `verify` is reported per message
     /// in `verifyNanoseconds`.
     public var stages: [Stage]
     /// Gate time of each message received while this frame was being processed.

@@ -27,6 +27,8 @@ public struct NodePerception: Sendable {
         public var confidence: [Float]
         /// The agent's own detections, in the shared frame.
         public var boxes: [Box3D]
+        /// The sweep, in the shared frame (what the ego refits its final boxes to).
+        public var points: PointCloud
         public var encodeNanoseconds: Int64
         public var headNanoseconds: Int64
     }
@@ -36,12 +38,13 @@ public struct NodePerception: Sendable {
     public func perceive(_ points: PointCloud, lidarPose: Pose) throws -> Output {
         let t0 = WallClock.monotonicNanoseconds()
         let alignment = HeadingAlignment(lidarPose: lidarPose)
-        let features = try encoder.encode(alignment.shared(points), sensorToWorld: alignment.sharedToWorld)
+        let shared = alignment.shared(points)
+        let features = try encoder.encode(shared, sensorToWorld: alignment.sharedToWorld)
         let t1 = WallClock.monotonicNanoseconds()
         let head = try detector.headOutput(features)
         let boxes = try detector.decoder.decode(head)
         let confidence = detector.confidenceMap(headOutput: head).values
         let t2 = WallClock.monotonicNanoseconds()
-        return Output(alignment: alignment, features: features, confidence: confidence, boxes: boxes, encodeNanoseconds: t1 - t0, headNanoseconds: t2 - t1)
+        return Output(alignment: alignment, features: features, confidence: confidence, boxes: boxes, points: shared, encodeNanoseconds: t1 - t0, headNanoseconds: t2 - t1)
     }
 }

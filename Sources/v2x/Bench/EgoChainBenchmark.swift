@@ -7,7 +7,8 @@ import Scenario
 import V2XCore
 
 /// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
-/// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect.
+/// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect →
+/// refine (boxes refitted to the ego's returns).
 /// Collaborators' messages are built beforehand exactly as nodes build them (int8 encoder
 /// and head when calibrated, selection, codebook, signing), so only the ego's work is timed;
 /// the ego detects with the fused-map head, as a node does. When the
@@ -46,7 +47,8 @@ struct EgoChainBenchmark {
             let frame = try source.frame(at: index)
             guard let egoFrame = frame.agents.first(where: { $0.agentID == egoID }) else { continue }
             let egoAlignment = HeadingAlignment(lidarPose: egoFrame.lidarPose)
-            let egoFeatures = try encoder.encode(egoAlignment.shared(egoFrame.points), sensorToWorld: egoAlignment.sharedToWorld)
+            let egoPoints = egoAlignment.shared(egoFrame.points)
+            let egoFeatures = try encoder.encode(egoPoints, sensorToWorld: egoAlignment.sharedToWorld)
             let egoConfidence = try detector.confidenceMap(egoFeatures).values
             var wire: [[UInt8]] = []
             for sender in senders {
@@ -69,11 +71,13 @@ struct EgoChainBenchmark {
             let collaborators = try admitted.map { try AgentObservation(message: $0, codebook: codebook) }
             let t2 = DispatchTime.now().uptimeNanoseconds
             let ego = AgentObservation(agentID: egoID, captureTime: egoFrame.timestamp, pose: egoAlignment.sharedToWorld,
-                                       features: egoFeatures.map, confidence: egoConfidence)
+                                       features: egoFeatures.map, confidence: egoConfidence, points: egoPoints)
             let fused = try fuser.fuseFeatures(ego: ego, collaborators: collaborators)
             let t3 = DispatchTime.now().uptimeNanoseconds
-            _ = try fusionHead.detect(fused)
+            let boxes = try fusionHead.detect(fused)
             let t4 = DispatchTime.now().uptimeNanoseconds
+            _ = fuser.refined(boxes, ego: ego)
+            let t5 = DispatchTime.now().uptimeNanoseconds
             guard index >= 2 else { continue }
             guard admitted.count == wire.count else {
                 throw V2XError(.rejectedMessage, "the gate rejected \(wire.count - admitted.count) of \(wire.count) benchmark messages: \(gate.rejections)")
@@ -81,7 +85,7 @@ struct EgoChainBenchmark {
             bytes += wire.reduce(0) { $0 + $1.count }
             messages += wire.count
             let id = frame.frameID
-            for (stage, start, end) in [("verify", t0, t1), ("decode", t1, t2), ("warp+fuse", t2, t3), ("detect", t3, t4), ("total", t0, t4)] {
+            for (stage, start, end) in [("verify", t0, t1), ("decode", t1, t2), ("warp+fuse", t2, t3), ("detect", t3, t4), ("refine", t4, t5), ("total", t0, t5)] {
                 records.append(LatencyRecord(agent: egoID, stage: stage, frame: id, nanoseconds: Int64(end - start)))
             }
         }

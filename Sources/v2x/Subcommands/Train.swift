@@ -54,6 +54,8 @@ struct Train: AsyncParsableCommand {
     var checkpointEvery = 50
     @Option(help: "Use at most N validation samples (evenly spaced).")
     var valSamples = 200
+    @Flag(inversion: .prefixedNo, help: "Refit the test detections to the ego's own returns (L-shape fitting, BoxRefiner).")
+    var refineBoxes = true
     @Option(help: "Agents whose sweeps become training samples.")
     var agents: ScenarioSamples.Agents = .vehicles
     @Option(help: "Checkpoint selection on val: ap (mean of AP@0.5 and AP@0.7, higher is better) or loss.")
@@ -191,7 +193,8 @@ struct Train: AsyncParsableCommand {
             for index in source.frameIDs.indices {
                 let frame = try source.frame(at: index)
                 guard let ego = frame.agents.first(where: { $0.kind == .vehicle }) ?? frame.agents.first else { continue }
-                let boxes = try detector.detect(points: ego.points)
+                var boxes = try detector.detect(points: ego.points)
+                if refineBoxes { boxes = BoxRefiner().refine(boxes, points: ego.points) }
                 func record(_ b: [Box3D]) -> FrameBoxes {
                     FrameBoxes(scenario: source.name, frame: frame.frameID, ego: ego.agentID, timestamp: ego.timestamp, boxes: b)
                 }

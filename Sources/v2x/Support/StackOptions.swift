@@ -25,6 +25,9 @@ struct StackOptions: ParsableArguments {
     @Flag(help: "Move the cars a delayed collaborator saw moving by how far they have gone since its sweep (velocities from its previous message's boxes; senders add up to 16 anchor boxes).")
     var motionCompensation = false
 
+    @Flag(inversion: .prefixedNo, help: "Refit the final vehicle boxes to the ego's own returns (L-shape fitting, BoxRefiner).")
+    var refineBoxes = true
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -65,7 +68,8 @@ struct StackOptions: ParsableArguments {
         ReplaySetting(
             name: name,
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
-                                   poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation),
+                                   poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
+                                   boxRefiner: refineBoxes ? BoxRefiner() : nil),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
