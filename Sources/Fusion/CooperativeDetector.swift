@@ -1,4 +1,5 @@
 import Comm
+import Foundation
 import Perception
 import V2XCore
 
@@ -13,7 +14,8 @@ import V2XCore
 /// - `early`: every agent's points merged, then the whole detector (`EarlyFusion`).
 ///
 /// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`) when
-/// the settings ask for it and the ego's observation carries its points.
+/// the settings ask for it and the ego's observation carries its points; in intermediate
+/// fusion the boxes it cannot refit adopt a collaborator's (refitted by its sender).
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
@@ -51,14 +53,34 @@ public struct CooperativeDetector: Sendable {
         case .early:
             boxes = try detector.detect(points: EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators))
         }
-        return refined(boxes, ego: ego)
+        return refined(boxes, ego: ego, collaborators: collaborators)
     }
 
     /// `boxes` (in the ego's frame) refitted to the ego's own returns when the settings have a
-    /// `BoxRefiner` and the observation carries its points; otherwise unchanged.
-    public func refined(_ boxes: [Box3D], ego: AgentObservation) -> [Box3D] {
-        guard let refiner = settings.boxRefiner, let points = ego.points else { return boxes }
-        return refiner.refine(boxes, points: points)
+    /// `BoxRefiner` and the observation carries its points; otherwise unchanged. When the
+    /// settings adopt collaborators' boxes, each box the ego could not refit takes the centre,
+    /// size and heading of the nearest box a collaborator sent (in the ego's frame through the
+    /// collaborator's pose, as `collaborators` give it) within the adoption gate; its score,
+    /// label, height and z stay.
+    public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
+        guard let refiner = settings.boxRefiner else { return boxes }
+        let fitted = ego.points.map { refiner.refits(boxes, points: $0) } ?? boxes.map { ($0, false) }
+        guard settings.adoptsBoxes else { return fitted.map(\.box) }
+        let egoFromWorld = ego.pose.inverse
+        let sent = collaborators.flatMap { agent in
+            agent.boxes.filter { $0.label.category == .vehicle }.map { $0.transformed(by: egoFromWorld.composed(with: agent.pose)) }
+        }
+        guard !sent.isEmpty else { return fitted.map(\.box) }
+        let gate = settings.adoptionGateMeters
+        return fitted.map { box, refitted in
+            guard !refitted, box.label.category == .vehicle else { return box }
+            let nearest = sent.min { hypot($0.x - box.x, $0.y - box.y) < hypot($1.x - box.x, $1.y - box.y) }
+            guard let nearest, hypot(nearest.x - box.x, nearest.y - box.y) <= gate else { return box }
+            var out = box
+            out.x = nearest.x; out.y = nearest.y
+            out.l = nearest.l; out.w = nearest.w; out.yaw = nearest.yaw
+            return out
+        }
     }
 
     /// `collaborators` with their poses corrected against the ego's boxes when the settings

@@ -66,6 +66,35 @@ import V2XTestSupport
         }
     }
 
+    @Test func boxesTheEgoCannotRefitAdoptTheNearestCollaboratorBox() throws {
+        // The collaborator stands 10 m ahead of the ego, turned 90°; it sent one refitted box.
+        let collaboratorPose = Pose(x: 10, y: 0, z: 0, yaw: .pi / 2)
+        let sentBox = Box3D(x: 2, y: 4, z: -0.9, l: 4.6, w: 1.9, h: 1.5, yaw: 0.25, score: 0.8)
+        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: collaboratorPose, boxes: [sentBox])
+        let inEgoFrame = sentBox.transformed(by: collaboratorPose)
+        var fused = inEgoFrame
+        fused.x += 0.6; fused.y -= 0.4; fused.l = 4.1; fused.yaw += 0.2; fused.score = 0.55; fused.z = -1.0
+        let far = Box3D(x: -20, y: 5, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.5)
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: PointCloud())
+
+        let adopted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+            .refined([fused, far], ego: ego, collaborators: [collaborator])
+        #expect(abs(adopted[0].x - inEgoFrame.x) < 1e-9 && abs(adopted[0].y - inEgoFrame.y) < 1e-9)
+        #expect(abs(adopted[0].l - 4.6) < 1e-9 && abs(adopted[0].w - 1.9) < 1e-9 && abs(adopted[0].yaw - inEgoFrame.yaw) < 1e-9)
+        #expect(adopted[0].score == 0.55 && adopted[0].z == -1.0)
+        #expect(adopted[1] == far)
+        // Off: without adoption, outside intermediate fusion, or beyond the gate.
+        let off = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false))
+        #expect(off.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
+        let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late))
+        #expect(late.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
+        let narrow = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, adoptionGateMeters: 0.5))
+        #expect(narrow.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
+        // The anchors that carry the boxes ride along only when something reads them.
+        #expect(FusionSettings(mode: .intermediate).anchorSelection != nil)
+        #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection == nil)
+    }
+
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {
         let ego = try Self.observation("ego", seconds: 10, pose: .identity, seed: 1)
         let stale = try Self.observation("b", seconds: 5, pose: Pose(x: 3, y: 1, z: 0, yaw: 0.3), seed: 2)

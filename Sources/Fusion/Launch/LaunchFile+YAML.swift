@@ -109,6 +109,7 @@ private struct RawFusion: Decodable {
         case poseCorrection = "pose_correction"
         case motionCompensation = "motion_compensation"
         case refineBoxes = "refine_boxes"
+        case adoptBoxes = "adopt_boxes"
     }
 
     init(from decoder: any Decoder) throws {
@@ -120,6 +121,7 @@ private struct RawFusion: Decodable {
         fusion.poseCorrection = try c.decodeIfPresent(Bool.self, forKey: .poseCorrection) ?? fusion.poseCorrection
         fusion.motionCompensation = try c.decodeIfPresent(Bool.self, forKey: .motionCompensation) ?? fusion.motionCompensation
         fusion.refineBoxes = try c.decodeIfPresent(Bool.self, forKey: .refineBoxes) ?? fusion.refineBoxes
+        fusion.adoptBoxes = try c.decodeIfPresent(Bool.self, forKey: .adoptBoxes) ?? fusion.adoptBoxes
     }
 }
 

@@ -132,6 +132,7 @@ public final class AgentNode {
         let own = try perception.perceive(frame.points, lidarPose: frame.pose)
         stages.append(.init(name: "encode", nanoseconds: own.encodeNanoseconds))
         stages.append(.init(name: "head", nanoseconds: own.headNanoseconds))
+        if perception.boxRefiner != nil { stages.append(.init(name: "refine-own", nanoseconds: own.refineNanoseconds)) }
 
         var t = WallClock.monotonicNanoseconds()
         // An exact pose goes without a covariance: receivers read "unknown" as exact.
@@ -211,19 +212,20 @@ public final class AgentNode {
             let aligned = role.fusion.aligned(collaborators, to: egoObservation)
             let fused = try role.fusion.fuseFeatures(ego: egoObservation, collaborators: aligned)
             lap("fuse")
-            shared = try (role.fusion.fusionHead ?? role.fusion.detector).detect(fused)
+            let boxes = try (role.fusion.fusionHead ?? role.fusion.detector).detect(fused)
+            lap("detect")
+            shared = role.fusion.refined(boxes, ego: egoObservation, collaborators: aligned)
+            lap("refine")
         case .none:
-            // The head already ran on the ego's own map: its boxes are the answer.
+            // The head already ran (and refitted, when asked) on the ego's own map: its boxes are the answer.
             shared = own.boxes
+            lap("detect")
         case .late, .early:
             // `detect` refits the boxes itself.
             shared = try role.fusion.detect(ego: egoObservation, collaborators: collaborators)
+            lap("detect")
         }
-        lap("detect")
-        let refined = role.fusion.settings.mode == .late || role.fusion.settings.mode == .early
-            ? shared : role.fusion.refined(shared, ego: egoObservation)
-        report.detections = own.alignment.lidar(refined)
-        lap("refine")
+        report.detections = own.alignment.lidar(shared)
     }
 
     /// After the last frame: sends what the link emulation still holds, for up to `drainSeconds`.

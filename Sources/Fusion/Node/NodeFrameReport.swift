@@ -24,11 +24,13 @@ public struct NodeFrameReport: Sendable {
     public var captureTime: Timestamp
     /// Frames passed over just before this one because the node was behind the sensor.
     public var skippedBefore: Int
-    /// In pipeline order. Every node: `encode`, `head` (confidence and own boxes), `message`
+    /// In pipeline order. Every node: `encode`, `head` (confidence and own boxes),
+    /// `refine-own` (its boxes refitted to its returns, when refining), `message`
     /// (cell selection, codebook, serialization, signature), `publish`; the ego also
     /// `receive-wait` (deadline wait, verification included), `decode`, `fuse` (warp and
     /// fuse, intermediate only), `detect` (late and early: refitting included), `refine`
-    /// (refitting to the ego's returns, `BoxRefiner`); then `total`. `verify` is reported per message
+    /// (intermediate only: refitting to the ego's returns and adopting collaborators' boxes);
+    /// then `total`. `verify` is reported per message
     /// in `verifyNanoseconds`.
     public var stages: [Stage]
     /// Gate time of each message received while this frame was being processed.

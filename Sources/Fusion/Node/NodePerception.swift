@@ -12,9 +12,12 @@ public struct NodePerception: Sendable {
     public let encoder: any FeatureEncoder
     /// The detection half (head and box decoding).
     public let detector: BEVDetector
+    /// Refits the agent's own boxes to its returns (what it sends as late-fusion boxes or
+    /// anchors); `nil` = the head's boxes.
+    public let boxRefiner: BoxRefiner?
 
-    public init(encoder: any FeatureEncoder, detector: BEVDetector) {
-        self.encoder = encoder; self.detector = detector
+    public init(encoder: any FeatureEncoder, detector: BEVDetector, boxRefiner: BoxRefiner? = nil) {
+        self.encoder = encoder; self.detector = detector; self.boxRefiner = boxRefiner
     }
 
     /// What one sweep gives, with the time each half took.
@@ -25,12 +28,13 @@ public struct NodePerception: Sendable {
         public var features: BEVFeatures
         /// Row-major, one value per feature cell, in [0, 1].
         public var confidence: [Float]
-        /// The agent's own detections, in the shared frame.
+        /// The agent's own detections, in the shared frame (refitted when the perception has a refiner).
         public var boxes: [Box3D]
         /// The sweep, in the shared frame (what the ego refits its final boxes to).
         public var points: PointCloud
         public var encodeNanoseconds: Int64
         public var headNanoseconds: Int64
+        public var refineNanoseconds: Int64
     }
 
     /// Encodes a sweep (in the LiDAR frame at `lidarPose`, sensor → world) and runs the head
@@ -42,9 +46,12 @@ public struct NodePerception: Sendable {
         let features = try encoder.encode(shared, sensorToWorld: alignment.sharedToWorld)
         let t1 = WallClock.monotonicNanoseconds()
         let head = try detector.headOutput(features)
-        let boxes = try detector.decoder.decode(head)
+        let decoded = try detector.decoder.decode(head)
         let confidence = detector.confidenceMap(headOutput: head).values
         let t2 = WallClock.monotonicNanoseconds()
-        return Output(alignment: alignment, features: features, confidence: confidence, boxes: boxes, points: shared, encodeNanoseconds: t1 - t0, headNanoseconds: t2 - t1)
+        let boxes = boxRefiner.map { $0.refine(decoded, points: shared) } ?? decoded
+        let t3 = WallClock.monotonicNanoseconds()
+        return Output(alignment: alignment, features: features, confidence: confidence, boxes: boxes, points: shared,
+                      encodeNanoseconds: t1 - t0, headNanoseconds: t2 - t1, refineNanoseconds: t3 - t2)
     }
 }

@@ -31,6 +31,9 @@ public struct CooperativeReplay {
     let int8Detectors: (detector: BEVDetector, fusionHead: BEVDetector?)?
     public let codebook: FeatureCodebook?
     public let selector: CellSelector
+    /// Refits every agent's own boxes to its returns (what it sends as late-fusion boxes or
+    /// anchors); `nil` = the head's boxes.
+    public let boxRefiner: BoxRefiner?
     /// Seed of the pose noise.
     public let seed: UInt64
     let identities: [String: SigningIdentity]
@@ -41,10 +44,13 @@ public struct CooperativeReplay {
     ///   - int8Encoder: needed by settings with `.int8` precision, which also run the heads in int8.
     ///   - codebook: needed by settings with `.codedFeatures` payload.
     ///   - agentIDs: every agent that may send (their signing keys are made per run).
-    /// - Throws: `V2XError.nonFiniteValue` when a head cannot be quantized.
+    /// - Throws: `V2XError.nonFiniteValue` when a head cannot be quantized, `.invalidArgument`
+    ///   for invalid refiner settings.
     public init(detector: BEVDetector, fusionHead: BEVDetector? = nil, int8Encoder: (any FeatureEncoder)?, codebook: FeatureCodebook?,
-                selector: CellSelector, agentIDs: [String], seed: UInt64 = 1) throws {
+                selector: CellSelector, agentIDs: [String], boxRefiner: BoxRefiner? = BoxRefiner(), seed: UInt64 = 1) throws {
+        try boxRefiner?.validate()
         self.detector = detector; self.fusionHead = fusionHead; self.int8Encoder = int8Encoder; self.codebook = codebook
+        self.boxRefiner = boxRefiner
         int8Detectors = int8Encoder == nil ? nil : (try detector.withInt8Head(), try fusionHead?.withInt8Head())
         self.selector = selector; self.seed = seed
         identities = Dictionary(uniqueKeysWithValues: agentIDs.map { ($0, SigningIdentity.generate(agentID: $0)) })
@@ -99,11 +105,12 @@ public struct CooperativeReplay {
         let features = try encoder.encode(points, sensorToWorld: alignment.sharedToWorld)
         let ownDetector = try detectors(for: precision).detector
         let head = try ownDetector.headOutput(features)
+        let boxes = try ownDetector.decoder.decode(head)
         return AgentEncoding(
             agentID: agent.agentID, frameIndex: frameIndex, captureTime: agent.timestamp, alignment: alignment,
             pose: alignment.sharedToWorld, points: points, features: features.map,
             confidence: ownDetector.confidenceMap(headOutput: head).values,
-            boxes: try ownDetector.decoder.decode(head), coded: [:])
+            boxes: boxRefiner.map { $0.refine(boxes, points: points) } ?? boxes, coded: [:])
     }
 
     /// The single-agent detector and the fused-map head a precision runs.

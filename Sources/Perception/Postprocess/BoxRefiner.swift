@@ -79,16 +79,21 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
     /// `boxes` refitted to `points`, both in the same frame (the sensor's), in the same order.
     /// Non-finite points are ignored.
     public func refine(_ boxes: [Box3D], points: PointCloud) -> [Box3D] {
-        guard !boxes.isEmpty, points.count >= minimumPoints else { return boxes }
+        refits(boxes, points: points).map(\.box)
+    }
+
+    /// `refine`, saying which boxes had the returns to be refitted (the others are as given).
+    public func refits(_ boxes: [Box3D], points: PointCloud) -> [(box: Box3D, refitted: Bool)] {
+        guard !boxes.isEmpty, points.count >= minimumPoints else { return boxes.map { ($0, false) } }
         let index = SortedPoints(points)
         return boxes.map { box in
-            guard box.label.category == .vehicle else { return box }
+            guard box.label.category == .vehicle else { return (box, false) }
             let inside = index.points(in: box, margin: marginMeters, groundClearance: groundClearanceMeters)
-            guard inside.count >= minimumPoints else { return box }
+            guard inside.count >= minimumPoints else { return (box, false) }
             let link = max(clusterLinkMeters, clusterLinkPerMeter * (box.x * box.x + box.y * box.y).squareRoot())
             let object = Self.clustersReaching(box, inside, link: link)
-            guard object.count >= minimumPoints else { return box }
-            return fit(box, to: object)
+            guard object.count >= minimumPoints else { return (box, false) }
+            return (fit(box, to: object), true)
         }
     }
 

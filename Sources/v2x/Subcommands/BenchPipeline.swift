@@ -8,7 +8,7 @@ import Scenario
 import V2XCore
 
 /// `v2x bench pipeline`: single-agent points → boxes latency of the fp32 detector, per stage
-/// (pillarize, backbone, head, decode), median over frames, and peak RSS. With `--precision
+/// (pillarize, backbone, head, decode, refine), median over frames, and peak RSS. With `--precision
 /// int8` or `both`, the encoder (points → BEV features) in int8 and, for `both`, in fp32 on
 /// the same sweeps, interleaved, with the ratio and per-layer times and GOPS.
 struct BenchPipeline: AsyncParsableCommand {
@@ -36,7 +36,7 @@ struct BenchPipeline: AsyncParsableCommand {
     var precision: Precision = .fp32
     @Option(help: "Int8 calibration table; default: calibration/<model folder name>/int8.json under the project (without --model, calibrated in-process on the benchmark sweeps).")
     var calibration: String?
-    @Option(help: "Time the ego's receiving chain (verify → decode → warp + fuse → detect) with this many agents in all (ego + collaborators) on real frames; uses the shipped model and its codebook unless --model, int8 encoders with --precision int8 (table: --calibration or calibration/<model>/int8.json), the default scenario unless --scenario.")
+    @Option(help: "Time the ego's receiving chain (verify → decode → warp + fuse → detect → refine) with this many agents in all (ego + collaborators) on real frames; uses the shipped model and its codebook unless --model, int8 encoders with --precision int8 (table: --calibration or calibration/<model>/int8.json), the default scenario unless --scenario.")
     var agents: Int?
 
     func validate() throws {
@@ -67,7 +67,8 @@ struct BenchPipeline: AsyncParsableCommand {
                 printPeakRSS()
                 return
             }
-            var stages: [[Double]] = Array(repeating: [], count: 5)
+            var stages: [[Double]] = Array(repeating: [], count: 6)
+            let refiner = BoxRefiner()
             var boxCount = 0
             for i in 0..<(frames + 3) {
                 let cloud = clouds[i % clouds.count]
@@ -81,13 +82,15 @@ struct BenchPipeline: AsyncParsableCommand {
                 let t3 = DispatchTime.now().uptimeNanoseconds
                 let boxes = try detector.decoder.decode(head)
                 let t4 = DispatchTime.now().uptimeNanoseconds
+                _ = refiner.refine(boxes, points: cloud)
+                let t5 = DispatchTime.now().uptimeNanoseconds
                 guard i >= 3 else { continue }
                 boxCount += boxes.count
-                for (s, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t0, t4)].enumerated() {
+                for (s, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t0, t5)].enumerated() {
                     stages[s].append(Double(b - a) / 1e6)
                 }
             }
-            let names = ["pillarize", "backbone", "head", "decode", "total"]
+            let names = ["pillarize", "backbone", "head", "decode", "refine", "total"]
             let config = detector.config
             print("bench pipeline: single agent, fp32 OpenBLAS (\(OpenBLASCore.active) kernels), grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points, mean \(boxCount / frames) boxes")
             for (name, times) in zip(names, stages) {

@@ -101,7 +101,7 @@ struct NodeCommand: AsyncParsableCommand {
                 currentWindowSeconds: 0.5 / launchFile.rateHz)
         }
         let node = AgentNode(
-            agentID: agent, perception: NodePerception(encoder: encoder, detector: detector),
+            agentID: agent, perception: NodePerception(encoder: encoder, detector: detector, boxRefiner: launchFile.fusionSettings.boxRefiner),
             messageEncoder: messageEncoder, publisher: publisher, links: links, ego: role)
         // Late fusion needs every box; pose correction and motion compensation the confident few; otherwise none ride along.
         if launchFile.fusion.mode == .late {

@@ -28,6 +28,9 @@ struct StackOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Refit the final vehicle boxes to the ego's own returns (L-shape fitting, BoxRefiner).")
     var refineBoxes = true
 
+    @Flag(inversion: .prefixedNo, help: "Intermediate fusion with --refine-boxes: boxes the ego cannot refit adopt the nearest box a collaborator sent (senders add up to 16 refitted boxes to each message).")
+    var adoptBoxes = true
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -69,7 +72,7 @@ struct StackOptions: ParsableArguments {
             name: name,
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
-                                   boxRefiner: refineBoxes ? BoxRefiner() : nil),
+                                   boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
@@ -85,7 +88,7 @@ struct StackOptions: ParsableArguments {
         return try CooperativeReplay(
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelDirectory), int8Encoder: int8, codebook: codebook,
             selector: try CellSelector(threshold: threshold, budgetBytes: budgetBytes),
-            agentIDs: agentIDs, seed: seed)
+            agentIDs: agentIDs, boxRefiner: refineBoxes ? BoxRefiner() : nil, seed: seed)
     }
 }
 
