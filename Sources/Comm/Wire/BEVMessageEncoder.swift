@@ -8,11 +8,15 @@ import V2XCore
 /// ```
 /// The message never exceeds `selector.budgetBytes`: the fixed part is measured by sealing
 /// the frame with no cells, and per-cell costs are exact up to varint length growth,
-/// which a fixed allowance covers.
+/// which a fixed allowance covers. Boxes (anchors, late fusion) ride in the header, best
+/// first; a budget too small for all of them keeps the best within a quarter of it.
 public struct BEVMessageEncoder: Sendable {
     /// Bytes allowed for length prefixes that grow with the cell count (3 bytes each for
     /// the positions, codes, confidence, cells and payload fields) and the partial code byte.
     public static let varintAllowanceBytes = 20
+    /// When the header with all of a frame's boxes does not fit the budget, the most
+    /// confident boxes within `budget / boxBudgetShareDivisor` bytes stay and the rest are dropped.
+    public static let boxBudgetShareDivisor = 4
 
     public let codebook: FeatureCodebook
     public let selector: CellSelector
@@ -70,7 +74,17 @@ public struct BEVMessageEncoder: Sendable {
             poseCovarianceUpper: frame.poseCovarianceUpper, grid: grid, channels: codebook.channels,
             codebook: codebook.reference, cellIndices: [], codes: [], confidenceU8: sendsConfidence ? [] : nil,
             boxes: frame.boxes)
-        let overhead = try identity.seal(message).count + Self.varintAllowanceBytes
+        var overhead = try identity.seal(message).count + Self.varintAllowanceBytes
+        if !message.boxes.isEmpty, overhead - Self.varintAllowanceBytes > selector.budgetBytes {
+            // Boxes are extras: keep the first (most confident) ones within a share of the budget.
+            var bare = message
+            bare.boxes = []
+            let bareBytes = try identity.seal(bare).count
+            let perBox = Double(overhead - Self.varintAllowanceBytes - bareBytes) / Double(message.boxes.count)
+            let room = Double(selector.budgetBytes) / Double(Self.boxBudgetShareDivisor)
+            message.boxes = Array(message.boxes.prefix(max(0, Int(room / max(perBox, 1)))))
+            overhead = try identity.seal(message).count + Self.varintAllowanceBytes
+        }
         let bytesPerCell = Double(codebook.codeBits * codebook.codesPerCell) / 8 + (sendsConfidence ? 1 : 0)
         let selection = try selector.select(
             confidence: confidence, height: grid.height, width: grid.width,

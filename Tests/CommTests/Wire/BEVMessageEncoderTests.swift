@@ -57,6 +57,18 @@ import V2XCore
         #expect(message.confidenceU8?.count == out.selection.indices.count)
         #expect(sent.enumerated().allSatisfy { $0.element || rebuilt.values[($0.offset * 8)..<($0.offset * 8 + 8)].allSatisfy { $0 == 0 } })
     }
+    @Test func boxesThatOverflowTheBudgetLeaveTheBestWithinAQuarterOfIt() throws {
+        let (features, confidence) = CommFixtures.features(seed: 1)
+        var withBoxes = frame(1)
+        withBoxes.boxes = (0..<40).map { Box3D(x: Double($0), y: 2, z: -1, l: 4.5, w: 1.8, h: 1.5, yaw: 0.1, score: 1 - Double($0) / 100) }
+        let roomy = try encoder(budget: 100_000).encode(features: features, confidence: confidence, frame: withBoxes)
+        #expect(roomy.message.boxes.count == 40)
+        let tight = try encoder(budget: 900).encode(features: features, confidence: confidence, frame: withBoxes)
+        #expect(tight.bytes.count <= 900)
+        #expect(!tight.message.boxes.isEmpty && tight.message.boxes.count < 40)
+        #expect(tight.message.boxes == Array(withBoxes.boxes.prefix(tight.message.boxes.count)))
+    }
+
     @Test func refusesABudgetBelowTheHeaderAndMismatchedShapes() throws {
         let (features, confidence) = CommFixtures.features(seed: 1)
         #expect(throws: V2XError.self) { try encoder(budget: 50).encode(features: features, confidence: confidence, frame: frame(1)) }
