@@ -8,7 +8,8 @@ import V2XCore
 
 /// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
 /// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect →
-/// refine (boxes refitted to the ego's returns).
+/// refine (boxes refitted to the ego's returns, collaborators' anchor boxes adopted where
+/// the ego has too few).
 /// Collaborators' messages are built beforehand exactly as nodes build them (int8 encoder
 /// and head when calibrated, selection, codebook, signing), so only the ego's work is timed;
 /// the ego detects with the fused-map head, as a node does. When the
@@ -38,7 +39,7 @@ struct EgoChainBenchmark {
         let grid = detector.config.featureGrid
         let selector = try CellSelector(threshold: CellSelector.defaultThreshold, budgetBytes: CellSelector.defaultBudgetBytes)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, select + trust; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, select + trust, boxes refitted and adopted; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0
@@ -54,11 +55,17 @@ struct EgoChainBenchmark {
             for sender in senders {
                 guard let agent = frame.agents.first(where: { $0.agentID == sender.sweepOf }), let identity = identities[sender.id] else { continue }
                 let alignment = HeadingAlignment(lidarPose: agent.lidarPose)
-                let features = try encoder.encode(alignment.shared(agent.points), sensorToWorld: alignment.sharedToWorld)
+                let points = alignment.shared(agent.points)
+                let features = try encoder.encode(points, sensorToWorld: alignment.sharedToWorld)
                 let messageEncoder = try BEVMessageEncoder(codebook: codebook, selector: selector, identity: identity, grid: grid, agentKind: .vehicle)
+                let head = try detector.headOutput(features)
+                // As a node: its own boxes refitted, the confident ones sent as anchors.
+                let decoded = try detector.decoder.decode(head)
+                let ownBoxes = fuser.settings.boxRefiner.map { $0.refine(decoded, points: points) } ?? decoded
                 let out = try messageEncoder.encode(
-                    features: features.map, confidence: try detector.confidenceMap(features).values,
-                    frame: .init(sequence: UInt64(index + 1), captureTime: agent.timestamp, sendTime: agent.timestamp, pose: alignment.sharedToWorld))
+                    features: features.map, confidence: detector.confidenceMap(headOutput: head).values,
+                    frame: .init(sequence: UInt64(index + 1), captureTime: agent.timestamp, sendTime: agent.timestamp, pose: alignment.sharedToWorld,
+                                 boxes: fuser.settings.anchorSelection?.anchors(from: ownBoxes) ?? []))
                 wire.append(out.bytes)
             }
             // The timed chain.
@@ -76,7 +83,7 @@ struct EgoChainBenchmark {
             let t3 = DispatchTime.now().uptimeNanoseconds
             let boxes = try fusionHead.detect(fused)
             let t4 = DispatchTime.now().uptimeNanoseconds
-            _ = fuser.refined(boxes, ego: ego)
+            _ = fuser.refined(boxes, ego: ego, collaborators: collaborators)
             let t5 = DispatchTime.now().uptimeNanoseconds
             guard index >= 2 else { continue }
             guard admitted.count == wire.count else {
