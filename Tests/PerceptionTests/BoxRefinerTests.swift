@@ -100,5 +100,8 @@ import V2XCore
         #expect(throws: V2XError.self) { try BoxRefiner(coarseStepRadians: 0.01, fineStepRadians: 0.02).validate() }
         #expect(throws: V2XError.self) { try BoxRefiner(marginMeters: -1).validate() }
         #expect(throws: V2XError.self) { try BoxRefiner(clusterLinkMeters: 0).validate() }
+        // Unvalidated settings still never crash: a box with no returns stays as it is.
+        let lonely = Box3D(x: -30, y: 30, z: -1, l: 4.4, w: 1.8, h: 1.5, yaw: 0)
+        #expect(BoxRefiner(minimumPoints: 0).refine([lonely], points: Self.sweep(of: Self.car)) == [lonely])
     }
 }

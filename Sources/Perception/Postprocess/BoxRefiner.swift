@@ -92,10 +92,11 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
         return boxes.map { box in
             guard box.label.category == .vehicle else { return (box, false) }
             let inside = index.points(in: box, margin: marginMeters, groundClearance: groundClearanceMeters)
-            guard inside.count >= minimumPoints else { return (box, false) }
+            guard inside.count >= max(minimumPoints, 1) else { return (box, false) }
             let link = max(clusterLinkMeters, clusterLinkPerMeter * (box.x * box.x + box.y * box.y).squareRoot())
             let object = Self.clustersReaching(box, inside, link: link)
-            guard object.count >= minimumPoints else { return (box, false) }
+            // At least one return, even for a refiner whose settings were never validated.
+            guard object.count >= max(minimumPoints, 1) else { return (box, false) }
             return (fit(box, to: object), true)
         }
     }
