@@ -32,7 +32,7 @@ public struct BEVDetector: Sendable, Equatable {
     /// Non-finite points and points outside the grid or z range are ignored; an empty cloud
     /// gives an all-zero map.
     public func encode(_ points: PointCloud, sensorToWorld: Pose = .identity) throws -> BEVFeatures {
-        let (features, _) = try network.encode(pillarizer.pillarize(points))
+        let features = try network.inferFeatures(pillarizer.pillarize(points))
         return try BEVFeatures(grid: config.featureGrid, map: features, sensorToWorld: sensorToWorld)
     }
 
@@ -49,7 +49,7 @@ public struct BEVDetector: Sendable, Equatable {
             throw V2XError(.shapeMismatch, "features on a \(features.grid.height)×\(features.grid.width) grid with \(features.map.channels) channels; this model needs \(config.featureGrid.height)×\(config.featureGrid.width) with \(config.featureChannels)")
         }
         if let int8Head { return try int8Head.forward(features.map) }
-        return try network.head(features.map).output
+        return try network.inferHead(features.map)
     }
 
     /// This detector with its head in int8 (``Int8Head``), quantized from the current weights.

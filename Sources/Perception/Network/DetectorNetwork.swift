@@ -145,14 +145,6 @@ public struct DetectorNetwork: Sendable, Equatable {
         return try encodeNeck(pillarCache: pillarCache, s1: s1, c1: c1, s2: s2, c2: c2)
     }
 
-    /// The backbone alone on an already scattered pillar map (for timing the stages apart).
-    public func backbone(_ scattered: FeatureMap) throws -> FeatureMap {
-        let (s1, _) = try runStage(stage1, scattered)
-        let (s2, _) = try runStage(stage2, s1)
-        let up = ReLU.forward(try upsample.forward(s2).output)
-        return try ChannelConcat.forward(s1, up)
-    }
-
     private func encodeNeck(
         pillarCache: PillarEncoder.Cache, s1: FeatureMap, c1: [(Conv2D.Cache, FeatureMap)],
         s2: FeatureMap, c2: [(Conv2D.Cache, FeatureMap)]

@@ -42,4 +42,23 @@ public enum Sgemm {
             }
         }
     }
+
+    /// `C = A · B + beta · C` on raw row-major storage, for inference loops that multiply
+    /// into slices of a larger buffer: `a` is `m × k` with row stride `lda`, `b` is `k × n`
+    /// (stride `n`), `c` is `m × n` (stride `n`).
+    ///
+    /// The caller guarantees that each pointer spans its matrix; nothing is checked here.
+    static func multiplyUnchecked(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, beta: Float
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            1, a, Int32(max(1, lda)), b, Int32(max(1, n)),
+            beta, c, Int32(max(1, n))
+        )
+    }
 }

@@ -74,11 +74,11 @@ struct BenchPipeline: AsyncParsableCommand {
                 let cloud = clouds[i % clouds.count]
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let pillars = detector.pillarizer.pillarize(cloud)
-                let scattered = try detector.network.pillarEncoder.forward(pillars).output
+                let scattered = detector.network.pillarEncoder.infer(pillars)
                 let t1 = DispatchTime.now().uptimeNanoseconds
-                let features = try detector.network.backbone(scattered)
+                let features = try detector.network.inferBackbone(scattered)
                 let t2 = DispatchTime.now().uptimeNanoseconds
-                let head = try detector.network.head(features).output
+                let head = try detector.network.inferHead(features)
                 let t3 = DispatchTime.now().uptimeNanoseconds
                 let boxes = try detector.decoder.decode(head)
                 let t4 = DispatchTime.now().uptimeNanoseconds
