@@ -69,7 +69,7 @@ struct ChainStage: Sendable {
     func run(_ input: EncoderActivation) throws -> EncoderActivation {
         switch implementation {
         case .fp32Convolution(let conv):
-            return try realOutput(ReLU.forward(conv.forward(input.real).output))
+            return try realOutput(conv.infer(input.real, rectified: true))
         case .fp32Upsample(let upsample):
             return try realOutput(ReLU.forward(upsample.forward(input.real).output))
         case .int8Convolution(let layer):
@@ -87,7 +87,7 @@ struct ChainStage: Sendable {
     func preActivation(_ input: EncoderActivation) throws -> FeatureMap {
         switch implementation {
         case .fp32Convolution(let conv):
-            return try conv.forward(input.real).output
+            return try conv.infer(input.real, rectified: false)
         case .fp32Upsample(let upsample):
             return try upsample.forward(input.real).output
         case .int8Convolution(let layer):

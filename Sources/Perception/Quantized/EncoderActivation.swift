@@ -38,16 +38,28 @@ enum EncoderActivation: Sendable {
             let c = map.channels
             map.values.withUnsafeBufferPointer { src in
                 for cell in 0..<cells {
-                    for i in 0..<c { dst[cell * stride + channelOffset + i] = src[cell * c + i] }
+                    (dst.baseAddress! + cell * stride + channelOffset).update(from: src.baseAddress! + cell * c, count: c)
                 }
             }
         case .quantized(let tensor):
-            let c = tensor.channels
-            let table = (0..<256).map { tensor.quantization.dequantize(UInt8($0)) }
-            table.withUnsafeBufferPointer { real in
-                tensor.values.withUnsafeBufferPointer { src in
-                    for cell in 0..<cells {
-                        for i in 0..<c { dst[cell * stride + channelOffset + i] = real[Int(src[cell * c + i])] }
+            let c = tensor.channels, lanes = 16
+            let scale = tensor.quantization.scale, zeroPoint = tensor.quantization.zeroPoint
+            // 16 codes at a time, the same arithmetic as `AffineQuantization.dequantize`:
+            // scale · Float(code − zero point), exact in every lane.
+            let vectorChannels = c - c % lanes
+            tensor.values.withUnsafeBufferPointer { src in
+                for cell in 0..<cells {
+                    let from = src.baseAddress! + cell * c, to = dst.baseAddress! + cell * stride + channelOffset
+                    var i = 0
+                    while i < vectorChannels {
+                        let codes = UnsafeRawPointer(from + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                        let centred = SIMD16<Int32>(truncatingIfNeeded: codes) &- zeroPoint
+                        UnsafeMutableRawPointer(to + i).storeBytes(of: scale * SIMD16<Float>(centred), as: SIMD16<Float>.self)
+                        i += lanes
+                    }
+                    while i < c {
+                        to[i] = tensor.quantization.dequantize(from[i])
+                        i += 1
                     }
                 }
             }

@@ -82,11 +82,12 @@ struct EncoderPipeline: Sendable {
             throw V2XError(.shapeMismatch, "cannot concatenate \(ha)×\(wa) with \(hb)×\(wb)")
         }
         let c = ca + cb, cells = ha * wa
-        var out = FeatureMap(height: ha, width: wa, channels: c)
-        out.values.withUnsafeMutableBufferPointer { dst in
+        // The two copies write every value, so the buffer needs no zero fill first.
+        let values = [Float](unsafeUninitializedCapacity: cells * c) { dst, initialized in
             a.copy(into: dst, channelOffset: 0, stride: c, cells: cells)
             b.copy(into: dst, channelOffset: ca, stride: c, cells: cells)
+            initialized = cells * c
         }
-        return out
+        return try FeatureMap(height: ha, width: wa, channels: c, values: values)
     }
 }

@@ -47,7 +47,7 @@ struct PillarStage: Sendable {
     func run(_ pillars: Pillars) throws -> EncoderActivation {
         switch implementation {
         case .fp32(let encoder):
-            return .real(try encoder.forward(pillars).output)
+            return .real(encoder.infer(pillars))
         case .int8(let layer):
             let height = pillars.gridHeight, width = pillars.gridWidth
             if let outputQuantization {
