@@ -15,7 +15,8 @@ import V2XCore
 ///
 /// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`) when
 /// the settings ask for it and the ego's observation carries its points; in intermediate
-/// fusion the boxes it cannot refit adopt a collaborator's (refitted by its sender).
+/// fusion the boxes it cannot refit adopt a collaborator's (refitted by its sender), and the
+/// collaborator boxes no final box lies near are added (objects the fused head missed).
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
@@ -61,7 +62,8 @@ public struct CooperativeDetector: Sendable {
     /// settings adopt collaborators' boxes, each box the ego could not refit takes the centre,
     /// size and heading of the nearest box a collaborator sent (in the ego's frame through the
     /// collaborator's pose, as `collaborators` give it) within the adoption gate; its score,
-    /// label, height and z stay.
+    /// label, height and z stay. With `addsMissedBoxes`, the collaborator boxes left without a
+    /// final box nearby are then added (`withMissedBoxes`).
     public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
         guard let refiner = settings.boxRefiner else { return boxes }
         let fitted = ego.points.map { refiner.refits(boxes, points: $0) } ?? boxes.map { ($0, false) }
@@ -72,7 +74,7 @@ public struct CooperativeDetector: Sendable {
         }
         guard !sent.isEmpty else { return fitted.map(\.box) }
         let gate = settings.adoptionGateMeters
-        return fitted.map { box, refitted in
+        let adopted = fitted.map { box, refitted in
             guard !refitted, box.label.category == .vehicle else { return box }
             let nearest = sent.min { hypot($0.x - box.x, $0.y - box.y) < hypot($1.x - box.x, $1.y - box.y) }
             guard let nearest, hypot(nearest.x - box.x, nearest.y - box.y) <= gate else { return box }
@@ -81,6 +83,22 @@ public struct CooperativeDetector: Sendable {
             out.l = nearest.l; out.w = nearest.w; out.yaw = nearest.yaw
             return out
         }
+        return settings.addsMissedBoxes ? withMissedBoxes(adopted, sent: sent) : adopted
+    }
+
+    /// `boxes` and, most confident first, each collaborator box with none of them (nor of the
+    /// boxes added before it) within `missedBoxGateMeters`, scored its sender's score times
+    /// `missedBoxScoreFactor`; best first.
+    func withMissedBoxes(_ boxes: [Box3D], sent: [Box3D]) -> [Box3D] {
+        let gate = settings.missedBoxGateMeters
+        var out = boxes
+        for candidate in sent.sorted(by: { ($0.score ?? 0) > ($1.score ?? 0) }) {
+            guard !out.contains(where: { hypot($0.x - candidate.x, $0.y - candidate.y) <= gate }) else { continue }
+            var added = candidate
+            added.score = (candidate.score ?? 0) * settings.missedBoxScoreFactor
+            out.append(added)
+        }
+        return out.sorted { ($0.score ?? 0) > ($1.score ?? 0) }
     }
 
     /// `collaborators` with their poses corrected against the ego's boxes when the settings

@@ -95,6 +95,36 @@ import V2XTestSupport
         #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection == nil)
     }
 
+    @Test func collaboratorBoxesNothingWasFoundNearAreAddedOnceAtHalfTheirScore() throws {
+        // Two collaborators saw the same car the fused head missed; one also sent a car the ego found.
+        let poseB = Pose(x: 10, y: 0, z: 0, yaw: .pi / 2), poseC = Pose(x: -5, y: 8, z: 0, yaw: 0)
+        let missed = Box3D(x: 30, y: -12, z: -0.9, l: 4.5, w: 1.9, h: 1.5, yaw: 0.4, score: 0.8)
+        let found = Box3D(x: 12, y: 3, z: -0.9, l: 4.2, w: 1.8, h: 1.5, yaw: 0, score: 0.9)
+        let b = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: poseB,
+                                 boxes: [missed, found].map { $0.transformed(by: poseB.inverse) })
+        var missedByC = missed
+        missedByC.x += 0.5; missedByC.score = 0.6
+        let c = AgentObservation(agentID: "c", captureTime: Timestamp(seconds: 1), pose: poseC,
+                                 boxes: [missedByC.transformed(by: poseC.inverse)])
+        var fused = found
+        fused.x += 0.3; fused.score = 0.7
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: PointCloud())
+
+        let out = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+            .refined([fused], ego: ego, collaborators: [b, c])
+        #expect(out.count == 2)
+        #expect(abs(out[0].x - found.x) < 1e-9 && out[0].score == 0.7)   // adopted, its score kept
+        #expect(abs(out[1].x - missed.x) < 1e-9 && abs(out[1].y - missed.y) < 1e-9)
+        #expect(abs(try #require(out[1].score) - 0.4) < 1e-12)
+        let notAdded = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, addsMissedCollaboratorBoxes: false))
+        #expect(notAdded.refined([fused], ego: ego, collaborators: [b, c]).count == 1)
+        // Senders send more, weaker boxes for adoption; pose correction alone keeps its own anchors.
+        let adopting = try #require(FusionSettings(mode: .intermediate).anchorSelection)
+        #expect(adopting.maxAnchors == FusionSettings.adoptionAnchorLimit && adopting.minScore == FusionSettings.adoptionAnchorMinScore)
+        let correcting = FusionSettings(mode: .intermediate, poseCorrection: BoxAgreementAlignment(), adoptsCollaboratorBoxes: false)
+        #expect(correcting.anchorSelection == BoxAgreementAlignment())
+    }
+
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {
         let ego = try Self.observation("ego", seconds: 10, pose: .identity, seed: 1)
         let stale = try Self.observation("b", seconds: 5, pose: Pose(x: 3, y: 1, z: 0, yaw: 0.3), seed: 2)

@@ -110,6 +110,7 @@ private struct RawFusion: Decodable {
         case motionCompensation = "motion_compensation"
         case refineBoxes = "refine_boxes"
         case adoptBoxes = "adopt_boxes"
+        case addMissedBoxes = "add_missed_boxes"
     }
 
     init(from decoder: any Decoder) throws {
@@ -122,6 +123,7 @@ private struct RawFusion: Decodable {
         fusion.motionCompensation = try c.decodeIfPresent(Bool.self, forKey: .motionCompensation) ?? fusion.motionCompensation
         fusion.refineBoxes = try c.decodeIfPresent(Bool.self, forKey: .refineBoxes) ?? fusion.refineBoxes
         fusion.adoptBoxes = try c.decodeIfPresent(Bool.self, forKey: .adoptBoxes) ?? fusion.adoptBoxes
+        fusion.addMissedBoxes = try c.decodeIfPresent(Bool.self, forKey: .addMissedBoxes) ?? fusion.addMissedBoxes
     }
 }
 

@@ -14,7 +14,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false, refine_boxes: true, adopt_boxes: true}   # as `v2x replay`'s defaults
+/// fusion: {mode: intermediate, operator: select, trust: true, pose_correction: false, motion_compensation: false, refine_boxes: true, adopt_boxes: true, add_missed_boxes: true}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.2}   # as `v2x replay`'s defaults
@@ -59,8 +59,9 @@ public struct LaunchFile: Sendable, Equatable {
 
     /// The fusion part: mode, operator, whether the trust model weighs collaborators, whether
     /// their poses are corrected from box agreement and their moving cars moved by their age,
-    /// whether agents refit their boxes to their own returns, and whether the ego adopts
-    /// collaborators' boxes where it cannot refit its own.
+    /// whether agents refit their boxes to their own returns, whether the ego adopts
+    /// collaborators' boxes where it cannot refit its own, and whether it adds the
+    /// collaborators' boxes it found nothing near.
     public struct Fusion: Sendable, Equatable {
         public var mode: FusionMode
         public var fusionOperator: FusionOperator
@@ -69,12 +70,14 @@ public struct LaunchFile: Sendable, Equatable {
         public var motionCompensation: Bool
         public var refineBoxes: Bool
         public var adoptBoxes: Bool
+        public var addMissedBoxes: Bool
 
         public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .select, trust: Bool = true,
-                    poseCorrection: Bool = false, motionCompensation: Bool = false, refineBoxes: Bool = true, adoptBoxes: Bool = true) {
+                    poseCorrection: Bool = false, motionCompensation: Bool = false, refineBoxes: Bool = true, adoptBoxes: Bool = true,
+                    addMissedBoxes: Bool = true) {
             self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
             self.poseCorrection = poseCorrection; self.motionCompensation = motionCompensation
-            self.refineBoxes = refineBoxes; self.adoptBoxes = adoptBoxes
+            self.refineBoxes = refineBoxes; self.adoptBoxes = adoptBoxes; self.addMissedBoxes = addMissedBoxes
         }
     }
 
@@ -179,7 +182,8 @@ public struct LaunchFile: Sendable, Equatable {
     public var fusionSettings: FusionSettings {
         FusionSettings(mode: fusion.mode, fusionOperator: fusion.fusionOperator, trust: fusion.trust ? TrustModel() : nil,
                        poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation,
-                       boxRefiner: fusion.refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: fusion.adoptBoxes)
+                       boxRefiner: fusion.refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: fusion.adoptBoxes,
+                       addsMissedCollaboratorBoxes: fusion.addMissedBoxes)
     }
 
     /// The sender's cell selector.

@@ -28,6 +28,20 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// How far a collaborator box's centre may be from the ego's box to be adopted, metres
     /// (1.5: chosen on the val split, where 1.0 gave 0.5 AP@0.7 less).
     public var adoptionGateMeters: Double
+    /// Intermediate fusion, with box adoption: a collaborator box with no final box within
+    /// `missedBoxGateMeters` is an object the fused head missed; it is added, scored its
+    /// sender's score times `missedBoxScoreFactor`.
+    public var addsMissedCollaboratorBoxes: Bool
+    /// How near a final box must be for a collaborator box to count as found, metres.
+    public var missedBoxGateMeters: Double
+    /// What an added box's score is scaled by, so it ranks below the ego's boxes of equal score.
+    public var missedBoxScoreFactor: Double
+
+    /// Lowest score of the boxes a sender adds for adoption (pose correction still matches
+    /// only its own `minScore`).
+    public static let adoptionAnchorMinScore = 0.2
+    /// Most boxes a sender adds for adoption.
+    public static let adoptionAnchorLimit = 32
 
     /// The defaults: trust-weighted selection of the most confident agent per cell for
     /// intermediate fusion, TCLF for late fusion, boxes refitted to the ego's returns.
@@ -35,7 +49,8 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         mode: FusionMode, fusionOperator: FusionOperator = .select, trust: TrustModel? = TrustModel(),
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil,
         motionCompensation: Bool = false, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
-        adoptionGateMeters: Double = 1.5
+        adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,
+        missedBoxScoreFactor: Double = 0.5
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
@@ -44,6 +59,9 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         self.boxRefiner = boxRefiner
         self.adoptsCollaboratorBoxes = adoptsCollaboratorBoxes
         self.adoptionGateMeters = adoptionGateMeters
+        self.addsMissedCollaboratorBoxes = addsMissedCollaboratorBoxes
+        self.missedBoxGateMeters = missedBoxGateMeters
+        self.missedBoxScoreFactor = missedBoxScoreFactor
     }
 
     /// Whether the ego adopts collaborators' boxes (`adoptsCollaboratorBoxes` in
@@ -52,9 +70,21 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         mode == .intermediate && boxRefiner != nil && adoptsCollaboratorBoxes
     }
 
+    /// Whether the ego adds the collaborator boxes it found nothing near
+    /// (`addsMissedCollaboratorBoxes` with box adoption on).
+    public var addsMissedBoxes: Bool {
+        adoptsBoxes && addsMissedCollaboratorBoxes
+    }
+
     /// How collaborators pick the confident boxes (anchors) they send with their features,
-    /// when pose correction, motion compensation or box adoption reads them; `nil` = they send none.
+    /// when pose correction, motion compensation or box adoption reads them; `nil` = they send
+    /// none. Adoption widens the selection to `adoptionAnchorLimit` boxes scored at least
+    /// `adoptionAnchorMinScore`.
     public var anchorSelection: BoxAgreementAlignment? {
-        poseCorrection ?? (motionCompensation || adoptsBoxes ? BoxAgreementAlignment() : nil)
+        guard adoptsBoxes else { return poseCorrection ?? (motionCompensation ? BoxAgreementAlignment() : nil) }
+        var selection = poseCorrection ?? BoxAgreementAlignment()
+        selection.minScore = min(selection.minScore, Self.adoptionAnchorMinScore)
+        selection.maxAnchors = max(selection.maxAnchors, Self.adoptionAnchorLimit)
+        return selection
     }
 }

@@ -28,8 +28,11 @@ struct StackOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Refit the final vehicle boxes to the ego's own returns (L-shape fitting, BoxRefiner).")
     var refineBoxes = true
 
-    @Flag(inversion: .prefixedNo, help: "Intermediate fusion with --refine-boxes: boxes the ego cannot refit adopt the nearest box a collaborator sent (senders add up to 16 refitted boxes to each message).")
+    @Flag(inversion: .prefixedNo, help: "Intermediate fusion with --refine-boxes: boxes the ego cannot refit adopt the nearest box a collaborator sent (senders add up to 32 refitted boxes scored ≥ 0.2 to each message).")
     var adoptBoxes = true
+
+    @Flag(inversion: .prefixedNo, help: "With --adopt-boxes: add the collaborator boxes no final box lies within 1 m of (objects the fused head missed), at half their sender's score.")
+    var addMissedBoxes = true
 
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
@@ -72,7 +75,8 @@ struct StackOptions: ParsableArguments {
             name: name,
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
-                                   boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes),
+                                   boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
+                                   addsMissedCollaboratorBoxes: addMissedBoxes),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
