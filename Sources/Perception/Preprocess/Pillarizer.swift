@@ -18,36 +18,10 @@ public struct Pillarizer: Sendable, Equatable {
 
     /// Groups the points into pillars.
     public func pillarize(_ cloud: PointCloud) -> Pillars {
-        let n = cloud.count
         let width = grid.width, height = grid.height
         let minX = Float(grid.minX), minY = Float(grid.minY)
-        let maxX = Float(grid.maxX), maxY = Float(grid.maxY)
         let cell = Float(grid.cellSizeMeters)
-        // Pass 1: the cell of every kept point, and per-cell sums (x, y, z, count) for the means.
-        var keptIndex = [Int32](repeating: 0, count: n)
-        var keptCell = [Int32](repeating: 0, count: n)
-        var sums = [SIMD4<Float>](repeating: .zero, count: width * height)
-        var m = 0
-        cloud.x.withUnsafeBufferPointer { xs in
-            cloud.y.withUnsafeBufferPointer { ys in
-                cloud.z.withUnsafeBufferPointer { zs in
-                    sums.withUnsafeMutableBufferPointer { sums in
-                        for i in 0..<n {
-                            let x = xs[i], y = ys[i], z = zs[i]
-                            // Comparisons are false for NaN, so NaN points are dropped here too.
-                            guard x >= minX, x < maxX, y >= minY, y < maxY, z >= minZMeters, z <= maxZMeters else { continue }
-                            let c = min(width - 1, Int((x - minX) / cell))
-                            let r = min(height - 1, Int((y - minY) / cell))
-                            let cellIndex = r * width + c
-                            sums[cellIndex] += SIMD4(x, y, z, 1)
-                            keptIndex[m] = Int32(i)
-                            keptCell[m] = Int32(cellIndex)
-                            m += 1
-                        }
-                    }
-                }
-            }
-        }
+        let (kept, sums) = keptPoints(cloud)
         // Pillars are numbered in ascending cell order, so the output does not depend on
         // point order. Per pillar: its mean and its cell's centre.
         var pillarOfCell = [Int32](repeating: -1, count: width * height)
@@ -63,8 +37,9 @@ public struct Pillarizer: Sendable, Equatable {
                 centres.append(SIMD2(minX + (Float(c) + 0.5) * cell, minY + (Float(r) + 0.5) * cell))
             }
         }
+        let pointPillar = kept.map { pillarOfCell[Int($0.y)] }
 
-        var pointPillar = [Int32](repeating: 0, count: m)
+        let m = kept.count
         let rx = Float(grid.maxX - grid.minX) / 2, ry = Float(grid.maxY - grid.minY) / 2
         let cx = Float(grid.minX + grid.maxX) / 2, cy = Float(grid.minY + grid.maxY) / 2
         let rz = Pillars.zScaleMeters
@@ -74,9 +49,7 @@ public struct Pillarizer: Sendable, Equatable {
                     cloud.z.withUnsafeBufferPointer { zs in
                         cloud.intensity.withUnsafeBufferPointer { intensities in
                             for j in 0..<m {
-                                let i = Int(keptIndex[j])
-                                let p = Int(pillarOfCell[Int(keptCell[j])])
-                                pointPillar[j] = Int32(p)
+                                let i = Int(kept[j].x), p = Int(pointPillar[j])
                                 let x = xs[i], y = ys[i], z = zs[i]
                                 let intensity = intensities[i].isFinite ? intensities[i] : 0
                                 let mean = means[p], centre = centres[p]
@@ -98,5 +71,38 @@ public struct Pillarizer: Sendable, Equatable {
             initialized = m * Pillars.featureCount
         }
         return Pillars(pointFeatures: features, pointPillar: pointPillar, pillarCells: pillarCells, gridHeight: height, gridWidth: width)
+    }
+
+    /// `(point index, grid cell)` of every point inside the grid and z range, in point order,
+    /// and per grid cell the sums `(x, y, z, count)` of its points.
+    private func keptPoints(_ cloud: PointCloud) -> (kept: [SIMD2<Int32>], sums: [SIMD4<Float>]) {
+        let width = grid.width, height = grid.height
+        let minX = Float(grid.minX), minY = Float(grid.minY)
+        let maxX = Float(grid.maxX), maxY = Float(grid.maxY)
+        let cell = Float(grid.cellSizeMeters)
+        var sums = [SIMD4<Float>](repeating: .zero, count: width * height)
+        let kept = [SIMD2<Int32>](unsafeUninitializedCapacity: cloud.count) { out, initialized in
+            var m = 0
+            cloud.x.withUnsafeBufferPointer { xs in
+                cloud.y.withUnsafeBufferPointer { ys in
+                    cloud.z.withUnsafeBufferPointer { zs in
+                        sums.withUnsafeMutableBufferPointer { sums in
+                            for i in 0..<cloud.count {
+                                let x = xs[i], y = ys[i], z = zs[i]
+                                // Comparisons are false for NaN, so NaN points are dropped here too.
+                                guard x >= minX, x < maxX, y >= minY, y < maxY, z >= minZMeters, z <= maxZMeters else { continue }
+                                let c = min(width - 1, Int((x - minX) / cell))
+                                let r = min(height - 1, Int((y - minY) / cell))
+                                sums[r * width + c] += SIMD4(x, y, z, 1)
+                                out[m] = SIMD2(Int32(i), Int32(r * width + c))
+                                m += 1
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = m
+        }
+        return (kept, sums)
     }
 }
