@@ -230,31 +230,52 @@ private struct PointBuckets {
     var columns = 0, rows = 0
 
     init(_ cloud: PointCloud, zRange: ClosedRange<Double>) {
-        var keep: [Int] = []
+        // Pass 1: the points in the z range, and their BEV extent.
+        var keep: [Int32] = []
         keep.reserveCapacity(cloud.count / 2)
-        var lowX = Double.infinity, lowY = Double.infinity, highX = -Double.infinity, highY = -Double.infinity
-        for i in 0..<cloud.count {
-            let px = Double(cloud.x[i]), py = Double(cloud.y[i]), pz = Double(cloud.z[i])
-            guard px.isFinite, py.isFinite, zRange.contains(pz) else { continue }
-            keep.append(i)
-            lowX = min(lowX, px); lowY = min(lowY, py); highX = max(highX, px); highY = max(highY, py)
+        var low = SIMD2<Float>(repeating: .infinity), high = SIMD2<Float>(repeating: -.infinity)
+        cloud.x.withUnsafeBufferPointer { xs in
+            cloud.y.withUnsafeBufferPointer { ys in
+                cloud.z.withUnsafeBufferPointer { zs in
+                    for i in 0..<cloud.count {
+                        let p = SIMD2(xs[i], ys[i])
+                        guard p.x.isFinite, p.y.isFinite, zRange.contains(Double(zs[i])) else { continue }
+                        keep.append(Int32(i))
+                        low = pointwiseMin(low, p); high = pointwiseMax(high, p)
+                    }
+                }
+            }
         }
         guard !keep.isEmpty else { return }
-        originX = lowX; originY = lowY
-        columns = Int((highX - lowX) / Self.bucketMeters) + 1
-        rows = Int((highY - lowY) / Self.bucketMeters) + 1
-        let bucketOf = keep.map { bucket(Double(cloud.x[$0]), Double(cloud.y[$0])) }
+        originX = Double(low.x); originY = Double(low.y)
+        columns = Int((Double(high.x) - originX) / Self.bucketMeters) + 1
+        rows = Int((Double(high.y) - originY) / Self.bucketMeters) + 1
+        // Pass 2: a counting sort of the kept points by bucket.
+        let bucketOf = keep.map { bucket(Double(cloud.x[Int($0)]), Double(cloud.y[Int($0)])) }
         var counts = [Int](repeating: 0, count: columns * rows + 1)
         for b in bucketOf { counts[b + 1] += 1 }
         for b in 0..<(columns * rows) { counts[b + 1] += counts[b] }
         start = counts
         var next = counts
-        x = [Double](repeating: 0, count: keep.count); y = x; z = x
-        for (k, i) in keep.enumerated() {
-            let slot = next[bucketOf[k]]
-            next[bucketOf[k]] += 1
-            x[slot] = Double(cloud.x[i]); y[slot] = Double(cloud.y[i]); z[slot] = Double(cloud.z[i])
+        var sortedX = [Double](repeating: 0, count: keep.count), sortedY = sortedX, sortedZ = sortedX
+        cloud.x.withUnsafeBufferPointer { xs in
+            cloud.y.withUnsafeBufferPointer { ys in
+                cloud.z.withUnsafeBufferPointer { zs in
+                    sortedX.withUnsafeMutableBufferPointer { sx in
+                        sortedY.withUnsafeMutableBufferPointer { sy in
+                            sortedZ.withUnsafeMutableBufferPointer { sz in
+                                for (k, i) in keep.enumerated() {
+                                    let slot = next[bucketOf[k]]
+                                    next[bucketOf[k]] += 1
+                                    sx[slot] = Double(xs[Int(i)]); sy[slot] = Double(ys[Int(i)]); sz[slot] = Double(zs[Int(i)])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        x = sortedX; y = sortedY; z = sortedZ
     }
 
     private func bucket(_ px: Double, _ py: Double) -> Int {
