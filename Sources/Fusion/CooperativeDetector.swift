@@ -13,10 +13,11 @@ import V2XCore
 /// - `late`: every agent's boxes merged with time compensation (`LateFusion`).
 /// - `early`: every agent's points merged, then the whole detector (`EarlyFusion`).
 ///
-/// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`) when
-/// the settings ask for it and the ego's observation carries its points; in intermediate
-/// fusion the boxes it cannot refit adopt a collaborator's (refitted by its sender), and the
-/// collaborator boxes no final box lies near are added (objects the fused head missed).
+/// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`; in early
+/// fusion to every agent's) when the settings ask for it and the ego's observation carries
+/// its points; in intermediate fusion the boxes it cannot refit adopt a collaborator's
+/// (refitted by its sender), and the collaborator boxes no final box lies near are added
+/// (objects the fused head missed).
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
@@ -52,7 +53,9 @@ public struct CooperativeDetector: Sendable {
         case .late:
             boxes = late.fuse(ego: ego, collaborators: collaborators)
         case .early:
-            boxes = try detector.detect(points: EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators))
+            let merged = try Self.withEveryAgentsReturns(ego, collaborators: collaborators)
+            // Early fusion has every agent's returns, so its boxes are refitted to all of them.
+            return refined(try detector.detect(points: merged.points ?? PointCloud()), ego: merged, collaborators: collaborators)
         }
         return refined(boxes, ego: ego, collaborators: collaborators)
     }
@@ -99,6 +102,14 @@ public struct CooperativeDetector: Sendable {
             out.append(added)
         }
         return out.sorted { ($0.score ?? 0) > ($1.score ?? 0) }
+    }
+
+    /// `ego` with every agent's returns in its frame as its points (`EarlyFusion.mergedPoints`).
+    /// - Throws: `V2XError.invalidArgument` when the ego has no points.
+    static func withEveryAgentsReturns(_ ego: AgentObservation, collaborators: [AgentObservation]) throws -> AgentObservation {
+        var merged = ego
+        merged.points = try EarlyFusion.mergedPoints(ego: ego, collaborators: collaborators)
+        return merged
     }
 
     /// `collaborators` with their poses corrected against the ego's boxes when the settings

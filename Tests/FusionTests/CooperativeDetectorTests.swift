@@ -40,6 +40,18 @@ import V2XTestSupport
         #expect(alone == BoxRefiner().refine(try Self.detector.detect(points: ego.points!), points: ego.points!))
     }
 
+    @Test func earlyFusionRefitsItsBoxesToEveryAgentsReturns() throws {
+        let ego = try Self.observation("ego", seconds: 1, pose: .identity, seed: 1)
+        let other = try Self.observation("b", seconds: 1, pose: Pose(x: 4, y: -2, z: 0, yaw: 0.4), seed: 3)
+        let merged = try EarlyFusion.mergedPoints(ego: ego, collaborators: [other])
+        #expect(merged.count == ego.points!.count + other.points!.count)
+        let early = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .early)).detect(ego: ego, collaborators: [other])
+        let detected = try Self.detector.detect(points: merged)
+        #expect(!early.isEmpty)
+        #expect(early == BoxRefiner().refine(detected, points: merged))
+        #expect(early != BoxRefiner().refine(detected, points: ego.points!))
+    }
+
     @Test func boxesAreRefittedToTheEgosReturnsOnlyWhenAsked() throws {
         // A box-shaped cluster of returns where a detection is planted through late fusion's boxes.
         let car = Box3D(x: 6, y: 2, z: -0.9, l: 4.5, w: 1.8, h: 1.5, yaw: 0.2)
