@@ -61,7 +61,9 @@ import V2XTestSupport
 
     @Test func poseCorrectionSendsAnchorBoxesInTheCodedMessage() throws {
         var engine = try replay()
-        let plain = Self.setting(.intermediate, .codedFeatures, noise: 0.4)
+        var plain = Self.setting(.intermediate, .codedFeatures, noise: 0.4)
+        // Without box adoption, which would have senders send their boxes for it too.
+        plain.fusion.adoptsCollaboratorBoxes = false
         var aligned = plain
         aligned.fusion.poseCorrection = BoxAgreementAlignment(minScore: 0)
         let results = try engine.process(Self.frame(0), egoID: "ego", settings: [plain, aligned])
