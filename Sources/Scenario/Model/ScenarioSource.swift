@@ -11,4 +11,18 @@ public protocol ScenarioSource: Sendable {
     /// Loads one frame.
     /// - Throws: `V2XError` naming the file that is missing or malformed.
     func frame(at index: Int) throws -> ScenarioFrame
+    /// Loads one frame with only the agents in `agents` (those present at it), in the same
+    /// order: what a node that needs its own sweep reads. Sources that store agents apart
+    /// read only theirs.
+    /// - Throws: as ``frame(at:)``, for the agents read.
+    func frame(at index: Int, agents: Set<String>) throws -> ScenarioFrame
+}
+
+extension ScenarioSource {
+    /// Loads the whole frame and keeps `agents`.
+    public func frame(at index: Int, agents: Set<String>) throws -> ScenarioFrame {
+        var frame = try frame(at: index)
+        frame.agents.removeAll { !agents.contains($0.agentID) }
+        return frame
+    }
 }

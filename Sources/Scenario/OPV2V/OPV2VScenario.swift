@@ -86,12 +86,17 @@ public struct OPV2VScenario: ScenarioSource {
     }
 
     public func frame(at index: Int) throws -> ScenarioFrame {
+        try frame(at: index, agents: Set(agentIDs))
+    }
+
+    /// Reads only the files of `agents`: each agent's YAML and PCD are stored apart.
+    public func frame(at index: Int, agents wanted: Set<String>) throws -> ScenarioFrame {
         guard frameIDs.indices.contains(index) else {
             throw V2XError(.invalidArgument, "frame index \(index) is outside 0..<\(frameIDs.count)", path: directory.path)
         }
         let frameID = frameIDs[index]
         var agents: [AgentFrame] = []
-        for agentID in agentIDs where framesByAgent[agentID]?.contains(frameID) == true {
+        for agentID in agentIDs where wanted.contains(agentID) && framesByAgent[agentID]?.contains(frameID) == true {
             agents.append(try agentFrame(agentID: agentID, frameID: frameID))
         }
         return ScenarioFrame(index: index, frameID: frameID, agents: agents)

@@ -29,7 +29,7 @@ struct NodeFrames: NodeFrameSource {
             throw V2XError(.notFound, "agent '\(agentID)' is not in scenario \(source.name) (agents: \(first.agents.map(\.agentID).joined(separator: ", ")))")
         }
         let origin = first.agents.map(\.timestamp).min()!
-        if source.frameIDs.count > 1, let own1 = try source.frame(at: 1).agents.first(where: { $0.agentID == agentID }) {
+        if source.frameIDs.count > 1, let own1 = try source.frame(at: 1, agents: [agentID]).agents.first(where: { $0.agentID == agentID }) {
             let spacing = own1.timestamp.seconds(since: own0.timestamp)
             guard abs(spacing * rateHz - 1) < 0.05 else {
                 throw V2XError(.invalidArgument, "launch file field 'rate_hz': \(rateHz) Hz, but the scenario's frames are \(String(format: "%.1f", spacing * 1000)) ms apart")
@@ -44,7 +44,7 @@ struct NodeFrames: NodeFrameSource {
     }
 
     func frame(at index: Int) throws -> NodeFrame {
-        let frame = try source.frame(at: index)
+        let frame = try source.frame(at: index, agents: [agentID])
         guard let own = frame.agents.first(where: { $0.agentID == agentID }) else {
             throw V2XError(.notFound, "agent '\(agentID)' has no sweep in frame \(frame.frameID)")
         }

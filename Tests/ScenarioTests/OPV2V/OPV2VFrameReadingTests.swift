@@ -18,6 +18,20 @@ import V2XTestSupport
         #expect(second.agents.map(\.agentID) == ["650", "-1"])
     }
 
+    @Test func aFrameOfSomeAgentsReadsOnlyTheirFiles() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("v2x-opv2v-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: DatasetFixtures.url("opv2v/scenario"), to: copy)
+        let full = try OPV2VScenario(directory: copy).frame(at: 0)
+        let some = try OPV2VScenario(directory: copy).frame(at: 0, agents: ["-1", "659", "absent"])
+        #expect(some.frameID == full.frameID && some.agents == full.agents.filter { $0.agentID != "650" })
+        // Agent 650's sweep is no longer readable; a frame without it still is.
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("650/000068.pcd"))
+        let scenario = try OPV2VScenario(directory: copy)
+        #expect(throws: V2XError.self) { try scenario.frame(at: 0) }
+        #expect(try scenario.frame(at: 0, agents: ["659"]).agents.map(\.agentID) == ["659"])
+    }
+
     @Test func pointsArriveInOurFrame() throws {
         let ego = try #require(try Self.scenario().frame(at: 0).agents.first)
         // CARLA (12, 0, -1), (5, 2, -1.5), (-3, -4, 0.5) with y mirrored.
