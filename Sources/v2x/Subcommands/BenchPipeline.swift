@@ -105,6 +105,12 @@ struct BenchPipeline: AsyncParsableCommand {
         }
     }
 
+    /// A pause longer than OpenBLAS's default worker timeout (2^28 cycles, about 0.1 s), so
+    /// its workers have gone to sleep before the next block is timed.
+    static func letOpenBLASWorkersSleep() {
+        Thread.sleep(forTimeInterval: 0.5)
+    }
+
     private func printPeakRSS() {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -181,23 +187,26 @@ struct BenchPipeline: AsyncParsableCommand {
 }
 
 extension BenchPipeline {
-    /// Times the int8 encoder (and for `both` the fp32 one, interleaved on the same sweeps),
-    /// then each layer of both.
+    /// Times the int8 encoder (and for `both` the fp32 one first, on the same sweeps), then
+    /// each layer of both. Each encoder runs in its own block, after a pause: OpenBLAS's
+    /// workers spin for a while after every fp32 call, and on two cores they would take the
+    /// core the int8 kernels' second thread needs, which a process running only the int8
+    /// encoder does not see.
     fileprivate func benchEncoders(detector: BEVDetector, clouds: [PointCloud], meanPoints: Int) throws {
         let (int8, origin) = try int8Encoder(detector: detector, clouds: clouds)
         let both = precision == .both
-        var fp32Times: [Double] = [], int8Times: [Double] = []
-        for i in 0..<(frames + 3) {
-            let cloud = clouds[i % clouds.count]
-            if both {
+        func times(_ encode: (PointCloud) throws -> Void) throws -> [Double] {
+            var out: [Double] = []
+            for i in 0..<(frames + 3) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = try detector.encode(cloud)
-                if i >= 3 { fp32Times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+                try encode(clouds[i % clouds.count])
+                if i >= 3 { out.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
             }
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try int8.encode(cloud)
-            if i >= 3 { int8Times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            return out
         }
+        let fp32Times = both ? try times { _ = try detector.encode($0) } : []
+        if both { Self.letOpenBLASWorkersSleep() }
+        let int8Times = try times { _ = try int8.encode($0) }
         let config = detector.config
         print("bench pipeline: encoder points → BEV features (\(config.featureGrid.width)×\(config.featureGrid.height)×\(config.featureChannels)), grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points")
         print("  int8: kernels \(try KernelISA.selected()), \(ProcessInfo.processInfo.activeProcessorCount) threads, table \(origin), fp32 layers: \(int8.table.keepFP32.isEmpty ? "none" : int8.table.keepFP32.joined(separator: ", "))")
@@ -209,16 +218,12 @@ extension BenchPipeline {
         kept.keepFP32 = EncoderLayers.names(for: config)
         for i in kept.layers.indices { kept.layers[i].biasCorrection = nil }
         let reference = both ? try Int8Encoder(detector: detector, table: kept) : nil
-        var int8Layers: [[LayerTiming]] = [], fp32Layers: [[LayerTiming]] = []
-        for i in 0..<(frames + 3) {
-            let cloud = clouds[i % clouds.count]
-            if let reference {
-                let timings = try reference.encodeProfiled(cloud).timings
-                if i >= 3 { fp32Layers.append(timings) }
-            }
-            let timings = try int8.encodeProfiled(cloud).timings
-            if i >= 3 { int8Layers.append(timings) }
+        func layerTimes(_ encoder: Int8Encoder) throws -> [[LayerTiming]] {
+            try (0..<(frames + 3)).map { try encoder.encodeProfiled(clouds[$0 % clouds.count]).timings }.dropFirst(3).map { $0 }
         }
+        let fp32Layers = try reference.map(layerTimes) ?? []
+        if both { Self.letOpenBLASWorkersSleep() }
+        let int8Layers = try layerTimes(int8)
         print("  per step, median ms (GOPS = 2 × multiply–adds / time)")
         print("  step        int8 ms   GOPS" + (both ? "   fp32 ms   GOPS   fp32/int8" : ""))
         for (s, first) in int8Layers[0].enumerated() {
