@@ -154,7 +154,7 @@ import V2XTestSupport
         let cells = ego.features!.height * ego.features!.width
         ego.confidence = [Float](repeating: 0.2, count: cells)
         other.confidence = [Float](repeating: 0.9, count: cells)
-        let select = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+        let select = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, fusionOperator: .select))
         // Same pose, collaborator more confident everywhere: its map replaces the ego's.
         let filled = try select.fuseFeatures(ego: ego, collaborators: [other]).map
         #expect(zip(filled.values, other.features!.values).allSatisfy { abs($0 - $1) < 1e-4 })

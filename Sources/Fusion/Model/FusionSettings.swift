@@ -43,10 +43,11 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// Most boxes a sender adds for adoption.
     public static let adoptionAnchorLimit = 32
 
-    /// The defaults: trust-weighted selection of the most confident agent per cell for
-    /// intermediate fusion, TCLF for late fusion, boxes refitted to the ego's returns.
+    /// The defaults: trust-weighted attention across agents per cell for intermediate fusion
+    /// (chosen on val over selection, docs/fusion.md), TCLF for late fusion, boxes refitted to
+    /// the ego's returns.
     public init(
-        mode: FusionMode, fusionOperator: FusionOperator = .select, trust: TrustModel? = TrustModel(),
+        mode: FusionMode, fusionOperator: FusionOperator = .attention, trust: TrustModel? = TrustModel(),
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil,
         motionCompensation: Bool = false, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
         adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,

@@ -38,6 +38,9 @@ struct TrainFusion: ParsableCommand {
     @Option(help: "Passes over the training frames.")
     var passes = 2
 
+    @Option(help: "How the training maps are fused: \(FusionOperator.allCases.map(\.rawValue).joined(separator: ", ")). The shipped head was trained on select-fused maps.")
+    var fusionOperator: FusionOperator = .select
+
     @Option(help: "Fused samples drawn per training frame.")
     var samplesPerFrame = 3
 
@@ -77,11 +80,11 @@ struct TrainFusion: ParsableCommand {
         let framesPerPass = train.reduce(0) { $0 + $1.frameIDs.count }
         let schedule = LearningRateSchedule(peak: Double(learningRate), warmupSteps: 20,
                                             totalSteps: max(21, passes * framesPerPass * samplesPerFrame / batchSize))
-        var trainer = FusionHeadTrainer(detector: base, settings: FusionSettings(mode: .intermediate), schedule: schedule)
+        var trainer = FusionHeadTrainer(detector: base, settings: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), schedule: schedule)
         let truth = CooperativeGroundTruth()
         var rng = SplitMix64(seed: seed)
         let maxDelayFrames = Int((maxDelayMs / 100).rounded(.down))
-        let ingestSetting = ReplaySetting(name: "ingest", fusion: FusionSettings(mode: .intermediate), precision: .fp32,
+        let ingestSetting = ReplaySetting(name: "ingest", fusion: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), precision: .fp32,
                                           payload: .codedFeatures, delaySeconds: Double(maxDelayFrames) / 10)
         var best = try score(base, base: base, on: validation, codebook: codebook, selector: selector)
         print(String(format: "pass 0 (single-agent head on fused maps): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
@@ -158,7 +161,7 @@ struct TrainFusion: ParsableCommand {
         let delayFrames = Bool.random(using: &rng) ? 0 : Int.random(in: 0...maxDelayFrames, using: &rng)
         let noise = Bool.random(using: &rng) ? 0 : Double.random(in: 0...maxPoseNoise, using: &rng)
         let coded = Int.random(in: 0..<4, using: &rng) != 0
-        return ReplaySetting(name: "train", fusion: FusionSettings(mode: .intermediate), precision: .fp32,
+        return ReplaySetting(name: "train", fusion: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), precision: .fp32,
                              payload: coded ? .codedFeatures : .denseFeatures,
                              delaySeconds: Double(delayFrames) / 10, poseNoise: .matching(positionSigmaMeters: noise))
     }
@@ -166,7 +169,7 @@ struct TrainFusion: ParsableCommand {
     /// Full-stack AP (coded, trust, no delay, no noise, fp32) on the validation scenarios with
     /// `head` reading the fused maps and `base` encoding every agent.
     func score(_ head: BEVDetector, base: BEVDetector, on sources: [any ScenarioSource], codebook: FeatureCodebook, selector: CellSelector) throws -> (ap50: Double, ap70: Double) {
-        let setting = ReplaySetting(name: "val", fusion: FusionSettings(mode: .intermediate), precision: .fp32, payload: .codedFeatures)
+        let setting = ReplaySetting(name: "val", fusion: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), precision: .fp32, payload: .codedFeatures)
         var predictions: [FrameBoxes] = [], groundTruth: [GroundTruthFrame] = []
         let exporter = GroundTruthExporter()
         for source in sources {

@@ -14,7 +14,7 @@ struct StackOptions: ParsableArguments {
     var precision: EncoderPrecision = .fp32
 
     @Option(help: "Intermediate fusion operator: \(FusionOperator.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var fusionOperator: FusionOperator = .select
+    var fusionOperator: FusionOperator = .attention
 
     @Flag(help: "Intermediate fusion without delay-aware trust weights (every covered cell weighs 1).")
     var noTrust = false

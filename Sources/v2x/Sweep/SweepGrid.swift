@@ -63,7 +63,7 @@ struct SweepGrid {
     static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
         let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
         var trust: TrustModel? = nil
-        var fusionOperator = FusionOperator.select
+        let fusionOperator = stack.fusionOperator
         var poseCorrection: BoxAgreementAlignment? = nil
         var motionCompensation = false
         switch row {
@@ -73,19 +73,15 @@ struct SweepGrid {
         case .dense: (mode, precision, payload) = (.intermediate, .fp32, .denseFeatures)
         case .fullNoTrust:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            fusionOperator = stack.fusionOperator
         case .full:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            fusionOperator = stack.fusionOperator
             trust = TrustModel()
         case .fullAligned:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            fusionOperator = stack.fusionOperator
             trust = TrustModel()
             poseCorrection = BoxAgreementAlignment()
         case .fullMotion:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            fusionOperator = stack.fusionOperator
             trust = TrustModel()
             motionCompensation = true
         }
