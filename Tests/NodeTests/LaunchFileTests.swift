@@ -18,7 +18,7 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.speed, 1)
         XCTAssertEqual(launch.precision, .fp32)
         XCTAssertEqual(launch.codebook, LaunchFile.defaultCodebook)
-        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .select, trust: true, poseCorrection: false))
+        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .attention, trust: true, poseCorrection: false))
         XCTAssertNil(launch.fusionSettings.poseCorrection)
         XCTAssertEqual(launch.deadlineSeconds, 0.08, accuracy: 1e-12)
         // A YAML integer id is read as the string it spells.
