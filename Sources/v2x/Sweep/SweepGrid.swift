@@ -63,14 +63,18 @@ struct SweepGrid {
     static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
         let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
         var trust: TrustModel? = nil
-        let fusionOperator = stack.fusionOperator
+        var fusionOperator = stack.fusionOperator
         var poseCorrection: BoxAgreementAlignment? = nil
         var motionCompensation = false
         switch row {
         case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
         case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
         case .early: (mode, precision, payload) = (.early, .fp32, .points)
-        case .dense: (mode, precision, payload) = (.intermediate, .fp32, .denseFeatures)
+        case .dense:
+            (mode, precision, payload) = (.intermediate, .fp32, .denseFeatures)
+            // The uncompressed baseline at its best: attention over whole maps mixes every
+            // sender's background into the ego's cells (test AP@0.5 0.651 against 0.736).
+            fusionOperator = .select
         case .fullNoTrust:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
         case .full:
