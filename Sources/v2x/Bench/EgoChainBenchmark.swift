@@ -39,7 +39,7 @@ struct EgoChainBenchmark {
         let grid = detector.config.featureGrid
         let selector = try CellSelector(threshold: CellSelector.defaultThreshold, budgetBytes: CellSelector.defaultBudgetBytes)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, select + trust, boxes refitted and adopted; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, \(fuser.settings.fusionOperator.rawValue) + trust, boxes refitted, adopted and added; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0
