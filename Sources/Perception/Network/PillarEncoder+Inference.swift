@@ -16,29 +16,21 @@ extension PillarEncoder {
         let chunk = max(1, min(n, chunkPoints))
         var activations = [Float](repeating: 0, count: chunk * c)
         pillars.pointFeatures.withUnsafeBufferPointer { features in
-            pillars.pointPillar.withUnsafeBufferPointer { pointPillar in
-                pillars.pillarCells.withUnsafeBufferPointer { pillarCells in
-                    weight.withUnsafeBufferPointer { w in
-                        bias.withUnsafeBufferPointer { b in
-                            activations.withUnsafeMutableBufferPointer { act in
-                                map.values.withUnsafeMutableBufferPointer { out in
-                                    var start = 0
-                                    while start < n {
-                                        let count = min(chunk, n - start)
-                                        for i in 0..<count { (act.baseAddress! + i * c).update(from: b.baseAddress!, count: c) }
-                                        Sgemm.multiplyUnchecked(
-                                            m: count, n: c, k: f, a: features.baseAddress! + start * f, lda: f,
-                                            b: w.baseAddress!, c: act.baseAddress!, beta: 1
-                                        )
-                                        for i in 0..<count {
-                                            let base = Int(pillarCells[Int(pointPillar[start + i])]) * c
-                                            Self.raiseToMax(out.baseAddress! + base, act.baseAddress! + i * c, count: c)
-                                        }
-                                        start += count
-                                    }
-                                }
-                            }
+            activations.withUnsafeMutableBufferPointer { act in
+                map.values.withUnsafeMutableBufferPointer { out in
+                    var start = 0
+                    while start < n {
+                        let count = min(chunk, n - start)
+                        for i in 0..<count { (act.baseAddress! + i * c).update(from: bias, count: c) }
+                        Sgemm.multiplyUnchecked(
+                            m: count, n: c, k: f, a: features.baseAddress! + start * f, lda: f,
+                            b: weight, c: act.baseAddress!, beta: 1
+                        )
+                        for i in 0..<count {
+                            let base = Int(pillars.pillarCells[Int(pillars.pointPillar[start + i])]) * c
+                            Self.raiseToMax(out.baseAddress! + base, act.baseAddress! + i * c, count: c)
                         }
+                        start += count
                     }
                 }
             }
