@@ -257,25 +257,15 @@ private struct PointBuckets {
         for b in 0..<(columns * rows) { counts[b + 1] += counts[b] }
         start = counts
         var next = counts
-        var sortedX = [Double](repeating: 0, count: keep.count), sortedY = sortedX, sortedZ = sortedX
-        cloud.x.withUnsafeBufferPointer { xs in
-            cloud.y.withUnsafeBufferPointer { ys in
-                cloud.z.withUnsafeBufferPointer { zs in
-                    sortedX.withUnsafeMutableBufferPointer { sx in
-                        sortedY.withUnsafeMutableBufferPointer { sy in
-                            sortedZ.withUnsafeMutableBufferPointer { sz in
-                                for (k, i) in keep.enumerated() {
-                                    let slot = next[bucketOf[k]]
-                                    next[bucketOf[k]] += 1
-                                    sx[slot] = Double(xs[Int(i)]); sy[slot] = Double(ys[Int(i)]); sz[slot] = Double(zs[Int(i)])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        // The point index of each slot, in bucket order; then the coordinates gathered by it.
+        var pointOfSlot = [Int32](repeating: 0, count: keep.count)
+        for (k, i) in keep.enumerated() {
+            pointOfSlot[next[bucketOf[k]]] = i
+            next[bucketOf[k]] += 1
         }
-        x = sortedX; y = sortedY; z = sortedZ
+        x = pointOfSlot.map { Double(cloud.x[Int($0)]) }
+        y = pointOfSlot.map { Double(cloud.y[Int($0)]) }
+        z = pointOfSlot.map { Double(cloud.z[Int($0)]) }
     }
 
     private func bucket(_ px: Double, _ py: Double) -> Int {
