@@ -20,9 +20,11 @@ struct TrainFusion: ParsableCommand {
             (heading-free frames), coded with the model's codebook, and --samples-per-frame samples \
             drawn: a random vehicle as ego, a delay in 0…--max-delay-ms (in sensor periods), pose \
             noise σ in 0…--max-pose-noise m with probability ½, coded (¾) or dense (¼) features, \
-            collaborators dropped with probability ⅙, trust-weighted select fusion. Targets are the \
-            cooperative ground truth of the ego. After each pass the full stack is scored on --val \
-            (AP@0.7, no delay, no noise); the best head is written to <model>/fusion-head.safetensors.
+            collaborators dropped with probability ⅙, trust-weighted fusion by --fusion-operator. Targets \
+            are the cooperative ground truth of the ego. Training starts from the single-agent head. \
+            After each pass the full stack is scored on --val (mean of AP@0.5 and AP@0.7, no delay, no \
+            noise, fused by --fusion-operator); a head is written to <model>/fusion-head.safetensors \
+            only when it beats both the single-agent head and the folder's current fused-map head.
             """
     )
 
@@ -88,8 +90,13 @@ struct TrainFusion: ParsableCommand {
                                           payload: .codedFeatures, delaySeconds: Double(maxDelayFrames) / 10)
         var best = try score(base, base: base, on: validation, codebook: codebook, selector: selector)
         print(String(format: "pass 0 (single-agent head on fused maps): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
+        if let current = try base.loadingFusionHead(from: modelURL) {
+            let scored = try score(current, base: base, on: validation, codebook: codebook, selector: selector)
+            print(String(format: "the folder's fused-map head: val full-stack AP@0.5 %.3f AP@0.7 %.3f", scored.ap50, scored.ap70))
+            if scored.mean > best.mean { best = scored }
+        }
         var bestHead = base
-        // Only a head that beats the single-agent head on val AP@0.7 is written.
+        // Only a head that beats the single-agent head and the folder's current one is written.
         for pass in 1...passes {
             let bar = ProgressBar("train-fusion \(pass)/\(passes)", total: framesPerPass)
             var done = 0, lossSum = 0.0, steps = 0
@@ -126,13 +133,13 @@ struct TrainFusion: ParsableCommand {
                 bar.update(done)
             }
             let scored = try score(trainer.detector, base: base, on: validation, codebook: codebook, selector: selector)
-            let improved = scored.ap70 > best.ap70
+            let improved = scored.mean > best.mean
             print(String(format: "pass %d: mean loss %.4f over %d steps; val full-stack AP@0.5 %.3f AP@0.7 %.3f%@",
                          pass, lossSum / Double(max(steps, 1)), steps, scored.ap50, scored.ap70, improved ? " (best)" : ""))
             if improved { best = scored; bestHead = trainer.detector }
         }
         guard bestHead != base else {
-            print("no pass beat the single-agent head on val AP@0.7; nothing written (the model folder's fused-map head, if any, stays)")
+            print("no pass beat the single-agent head and the folder's fused-map head on val mean AP@0.5/0.7; nothing written")
             return
         }
         try bestHead.saveHead(to: modelURL, metadata: [
@@ -168,7 +175,7 @@ struct TrainFusion: ParsableCommand {
 
     /// Full-stack AP (coded, trust, no delay, no noise, fp32) on the validation scenarios with
     /// `head` reading the fused maps and `base` encoding every agent.
-    func score(_ head: BEVDetector, base: BEVDetector, on sources: [any ScenarioSource], codebook: FeatureCodebook, selector: CellSelector) throws -> (ap50: Double, ap70: Double) {
+    func score(_ head: BEVDetector, base: BEVDetector, on sources: [any ScenarioSource], codebook: FeatureCodebook, selector: CellSelector) throws -> ValidationScore {
         let setting = ReplaySetting(name: "val", fusion: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), precision: .fp32, payload: .codedFeatures)
         var predictions: [FrameBoxes] = [], groundTruth: [GroundTruthFrame] = []
         let exporter = GroundTruthExporter()
@@ -187,6 +194,15 @@ struct TrainFusion: ParsableCommand {
         }
         let report = try DetectionEvaluator().evaluate(predictions: predictions, groundTruth: groundTruth)
         let ap = report.overall.averagePrecision
-        return (ap.count > 1 ? ap[1] ?? 0 : 0, ap.count > 2 ? ap[2] ?? 0 : 0)
+        return ValidationScore(ap50: ap.count > 1 ? ap[1] ?? 0 : 0, ap70: ap.count > 2 ? ap[2] ?? 0 : 0)
     }
+}
+
+/// A head's val full-stack AP; heads are compared by the mean of AP@0.5 and AP@0.7 (as
+/// `train --select-by ap`).
+struct ValidationScore {
+    var ap50: Double
+    var ap70: Double
+
+    var mean: Double { (ap50 + ap70) / 2 }
 }
