@@ -38,10 +38,10 @@ struct TrainFusion: ParsableCommand {
     var model: String?
 
     @Option(help: "Passes over the training frames.")
-    var passes = 2
+    var passes = 1
 
-    @Option(help: "How the training maps are fused: \(FusionOperator.allCases.map(\.rawValue).joined(separator: ", ")). The shipped head was trained on select-fused maps.")
-    var fusionOperator: FusionOperator = .select
+    @Option(help: "How the training and validation maps are fused: \(FusionOperator.allCases.map(\.rawValue).joined(separator: ", ")); default: the stack's (attention), as for the shipped head.")
+    var fusionOperator: FusionOperator = FusionSettings(mode: .intermediate).fusionOperator
 
     @Option(help: "Fused samples drawn per training frame.")
     var samplesPerFrame = 3
