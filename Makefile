@@ -19,10 +19,10 @@ release: setup
 run: release
 	$(SWIFT) run -c release --skip-build v2x replay $(SCENARIO) --fusion intermediate --precision int8 $(RUN_ARGS)
 
-## The generated train/val/test splits (scenarios/splits.yaml) under data/splits, made once.
+## The generated train/val/test splits (scenarios/splits.yaml) under data/splits; `generate`
+## skips the scenarios already complete, so a later run only adds what splits.yaml gained.
 data: release
-	@if [ -f data/splits/.done ]; then echo "data/splits is there"; else \
-	  $(SWIFT) run -c release --skip-build v2x generate --splits scenarios/splits.yaml --out data/splits && touch data/splits/.done; fi
+	$(SWIFT) run -c release --skip-build v2x generate --splits scenarios/splits.yaml --out data/splits
 
 ## The results table of every fusion mode × delay × pose noise × byte budget on the test split.
 sweep: data
