@@ -17,7 +17,8 @@ import V2XCore
 /// fusion to every agent's) when the settings ask for it and the ego's observation carries
 /// its points; in intermediate fusion the boxes it cannot refit adopt a collaborator's
 /// (refitted by its sender), and the collaborator boxes no final box lies near are added
-/// (objects the fused head missed).
+/// (objects the fused head missed). Last, a box that holds the ego's own sensor (its own car,
+/// as its collaborators saw it) is dropped.
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
@@ -55,28 +56,37 @@ public struct CooperativeDetector: Sendable {
         case .early:
             let merged = try Self.withEveryAgentsReturns(ego, collaborators: collaborators)
             // Early fusion has every agent's returns, so its boxes are refitted to all of them.
-            return refined(try detector.detect(points: merged.points ?? PointCloud()), ego: merged, collaborators: collaborators)
+            return Self.withoutOwnVehicle(refined(try detector.detect(points: merged.points ?? PointCloud()), ego: merged, collaborators: collaborators))
         }
-        return refined(boxes, ego: ego, collaborators: collaborators)
+        return Self.withoutOwnVehicle(refined(boxes, ego: ego, collaborators: collaborators))
     }
 
-    /// `boxes` (in the ego's frame) refitted to the ego's own returns when the settings have a
-    /// `BoxRefiner` and the observation carries its points; otherwise unchanged. When the
+    /// `boxes` (in the ego's LiDAR frame) without those whose footprint holds the ego's sensor:
+    /// the car the ego rides on, which its collaborators see, detect and send (as boxes, returns
+    /// or features). No other object can hold the sensor, and the ground truth leaves the ego's
+    /// vehicle out by the same test (`CooperativeGroundTruth`).
+    static func withoutOwnVehicle(_ boxes: [Box3D]) -> [Box3D] {
+        boxes.filter { !$0.footprintContains(x: 0, y: 0) }
+    }
+
+    /// `boxes` (in the ego's frame), in intermediate fusion first `levelled` (heights from the
+    /// boxes detected on single maps), then refitted to the ego's own returns when the settings
+    /// have a `BoxRefiner` and the observation carries its points. When the
     /// settings adopt collaborators' boxes, each box the ego could not refit takes the centre,
     /// size and heading of the nearest box a collaborator sent (in the ego's frame through the
     /// collaborator's pose, as `collaborators` give it) within the adoption gate; its score,
     /// label, height and z stay. With `addsMissedBoxes`, the collaborator boxes left without a
     /// final box nearby are then added (`withMissedBoxes`).
     public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
-        guard let refiner = settings.boxRefiner else { return boxes }
-        let fitted = ego.points.map { refiner.refits(boxes, points: $0) } ?? boxes.map { ($0, false) }
-        guard settings.adoptsBoxes else { return fitted.map(\.box) }
         let egoFromWorld = ego.pose.inverse
         let sent = collaborators.flatMap { agent in
             agent.boxes.filter { $0.label.category == .vehicle }.map { $0.transformed(by: egoFromWorld.composed(with: agent.pose)) }
         }
-        guard !sent.isEmpty else { return fitted.map(\.box) }
         let gate = settings.adoptionGateMeters
+        let levelled = settings.mode == .intermediate ? Self.levelled(boxes, own: ego.boxes, sent: sent, gateMeters: gate) : boxes
+        guard let refiner = settings.boxRefiner else { return levelled }
+        let fitted = ego.points.map { refiner.refits(levelled, points: $0) } ?? levelled.map { ($0, false) }
+        guard settings.adoptsBoxes, !sent.isEmpty else { return fitted.map(\.box) }
         let adopted = fitted.map { box, refitted in
             guard !refitted, box.label.category == .vehicle else { return box }
             let nearest = sent.min { hypot($0.x - box.x, $0.y - box.y) < hypot($1.x - box.x, $1.y - box.y) }
@@ -87,6 +97,31 @@ public struct CooperativeDetector: Sendable {
             return out
         }
         return settings.addsMissedBoxes ? withMissedBoxes(adopted, sent: sent) : adopted
+    }
+
+    /// `boxes` with the centre height and height of the nearest box (within `gateMeters`, in
+    /// the plane) the ego detected on its own map, else of the nearest one a collaborator
+    /// sent (`sent`, in the ego's frame); boxes with neither stay as they are.
+    ///
+    /// Each agent's encoder describes heights relative to its own LiDAR, and warping moves a
+    /// map in the plane only, so a fused map mixes heights measured from mounts up to 6 m
+    /// apart: the fused head's `z` was off by −0.27 m on average (σ 0.28 m) on val highway
+    /// against 0.03 m (σ 0.08 m) for the ego's own head. A box too low takes ground returns
+    /// into its refit and comes out too wide. The boxes detected on single maps are in their
+    /// own sensor's height reference, which the poses carry into the ego's frame.
+    static func levelled(_ boxes: [Box3D], own: [Box3D], sent: [Box3D], gateMeters: Double) -> [Box3D] {
+        guard !own.isEmpty || !sent.isEmpty else { return boxes }
+        func nearest(to box: Box3D, in candidates: [Box3D]) -> Box3D? {
+            candidates.filter { hypot($0.x - box.x, $0.y - box.y) <= gateMeters }
+                .min { hypot($0.x - box.x, $0.y - box.y) < hypot($1.x - box.x, $1.y - box.y) }
+        }
+        return boxes.map { box in
+            guard box.label.category == .vehicle,
+                  let reference = nearest(to: box, in: own.filter { $0.label.category == .vehicle }) ?? nearest(to: box, in: sent) else { return box }
+            var out = box
+            out.z = reference.z; out.h = reference.h
+            return out
+        }
     }
 
     /// `boxes` and, most confident first, each collaborator box with none of them (nor of the

@@ -49,6 +49,14 @@ public struct Box3D: Sendable, Equatable, Codable, Hashable {
         return abs(lx) <= l / 2 + margin && abs(ly) <= w / 2 + margin && abs(p.z - z) <= h / 2 + margin
     }
 
+    /// Whether the box's bird's-eye-view footprint (its rectangle, height ignored) holds the
+    /// planar point `(px, py)`, edges included.
+    public func footprintContains(x px: Double, y py: Double) -> Bool {
+        let dx = px - x, dy = py - y
+        let (c, s) = (cos(yaw), sin(yaw))
+        return abs(c * dx + s * dy) <= l / 2 && abs(-s * dx + c * dy) <= w / 2
+    }
+
     /// The same box expressed in another frame: `pose` maps this box's frame into the new one.
     public func transformed(by pose: Pose) -> Box3D {
         var out = self

@@ -85,7 +85,7 @@ import V2XTestSupport
         let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: collaboratorPose, boxes: [sentBox])
         let inEgoFrame = sentBox.transformed(by: collaboratorPose)
         var fused = inEgoFrame
-        fused.x += 0.6; fused.y -= 0.4; fused.l = 4.1; fused.yaw += 0.2; fused.score = 0.55; fused.z = -1.0
+        fused.x += 0.6; fused.y -= 0.4; fused.l = 4.1; fused.yaw += 0.2; fused.score = 0.55
         let far = Box3D(x: -20, y: 5, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.5)
         let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: PointCloud())
 
@@ -93,7 +93,7 @@ import V2XTestSupport
             .refined([fused, far], ego: ego, collaborators: [collaborator])
         #expect(abs(adopted[0].x - inEgoFrame.x) < 1e-9 && abs(adopted[0].y - inEgoFrame.y) < 1e-9)
         #expect(abs(adopted[0].l - 4.6) < 1e-9 && abs(adopted[0].w - 1.9) < 1e-9 && abs(adopted[0].yaw - inEgoFrame.yaw) < 1e-9)
-        #expect(adopted[0].score == 0.55 && adopted[0].z == -1.0)
+        #expect(adopted[0].score == 0.55 && adopted[0].z == fused.z)
         #expect(adopted[1] == far)
         // Off: without adoption, outside intermediate fusion, or beyond the gate.
         let off = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false))
@@ -105,6 +105,48 @@ import V2XTestSupport
         // The anchors that carry the boxes ride along only when something reads them.
         #expect(FusionSettings(mode: .intermediate).anchorSelection != nil)
         #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection == nil)
+    }
+
+    @Test func fusedBoxesTakeTheirHeightFromTheBoxesDetectedOnSingleMaps() throws {
+        // The fused head put a car 0.7 m too low; the ego's own head and a collaborator saw it right.
+        let collaboratorPose = Pose(x: 10, y: 0, z: 0.5, yaw: .pi / 2)
+        let car = Box3D(x: 8, y: -7.5, z: -0.9, l: 4.4, w: 1.8, h: 1.6, yaw: 0, score: 0.8)
+        var fused = car
+        fused.x += 0.3; fused.z = -1.6; fused.h = 1.4
+        var own = car
+        own.x -= 0.2; own.z = -0.95; own.h = 1.55
+        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: collaboratorPose,
+                                            boxes: [car.transformed(by: collaboratorPose.inverse)])
+        let noRefit = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, boxRefiner: nil))
+        func ego(boxes: [Box3D]) -> AgentObservation {
+            AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, boxes: boxes)
+        }
+        // The ego's own box first, then the collaborator's (through its pose, height included).
+        let fromOwn = try #require(noRefit.refined([fused], ego: ego(boxes: [own]), collaborators: [collaborator]).first)
+        #expect(fromOwn.z == own.z && fromOwn.h == own.h && fromOwn.x == fused.x && fromOwn.w == fused.w)
+        let fromSent = try #require(noRefit.refined([fused], ego: ego(boxes: []), collaborators: [collaborator]).first)
+        #expect(abs(fromSent.z - car.z) < 1e-9 && abs(fromSent.h - car.h) < 1e-9)
+        // Nothing within the gate, or another mode: the box keeps its height.
+        var far = fused
+        far.x += 5
+        #expect(noRefit.refined([far], ego: ego(boxes: [own]), collaborators: [collaborator]) == [far])
+        let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late, boxRefiner: nil))
+        #expect(late.refined([fused], ego: ego(boxes: [own]), collaborators: [collaborator]) == [fused])
+    }
+
+    @Test func aBoxHoldingTheEgosSensorIsItsOwnCarAndIsDropped() throws {
+        // A collaborator 12 m behind saw the ego's car (and one beside it) and sent both.
+        let collaboratorPose = Pose(x: -12, y: 0, z: 0, yaw: 0)
+        let egoCar = Box3D(x: -0.2, y: 0, z: -0.9, l: 4.5, w: 1.9, h: 1.5, yaw: 0.05, score: 0.85)
+        let beside = Box3D(x: 0, y: 3.5, z: -0.9, l: 4.5, w: 1.9, h: 1.5, yaw: 0, score: 0.8)
+        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: collaboratorPose,
+                                            boxes: [egoCar, beside].map { $0.transformed(by: collaboratorPose.inverse) })
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity)
+        let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late, boxRefiner: nil))
+            .detect(ego: ego, collaborators: [collaborator])
+        #expect(late.count == 1)
+        #expect(abs(try #require(late.first).y - 3.5) < 1e-9)
+        #expect(egoCar.footprintContains(x: 0, y: 0) && !beside.footprintContains(x: 0, y: 0))
     }
 
     @Test func collaboratorBoxesNothingWasFoundNearAreAddedOnceAtHalfTheirScore() throws {

@@ -16,6 +16,14 @@ import V2XCore
         #expect(box.contains(SIMD3(1.05, 0, 1), margin: 0.1))
     }
 
+    @Test func footprintIgnoresHeightButNotHeading() {
+        let box = Box3D(x: 2, y: 0, z: 30, l: 4, w: 2, h: 1, yaw: .pi / 2)
+        #expect(box.footprintContains(x: 2, y: 1.9))
+        #expect(box.footprintContains(x: 2.9, y: -2))
+        #expect(!box.footprintContains(x: 0, y: 0))
+        #expect(!box.footprintContains(x: 3.1, y: 0))
+    }
+
     @Test func transformMovesCentreAndHeading() {
         let box = Box3D(x: 1, y: 0, z: 0, l: 4, w: 2, h: 1.5, yaw: 0.5)
         let moved = box.transformed(by: Pose(x: 0, y: 0, z: 0, yaw: .pi / 2))

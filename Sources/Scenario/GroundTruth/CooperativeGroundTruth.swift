@@ -59,18 +59,9 @@ public struct CooperativeGroundTruth: Sendable {
         return objects.indices.compactMap { i in
             guard total[i] >= minimumPoints else { return nil }
             let box = objects[i].box.transformed(by: worldToEgo)
-            guard !Self.carriesSensor(box) else { return nil }
+            guard !box.footprintContains(x: 0, y: 0) else { return nil }
             return Entry(objectID: objects[i].id, box: box, egoPoints: own[i], totalPoints: total[i])
         }
-    }
-
-    /// Whether a box (in the ego LiDAR frame) is the ego's own vehicle: its footprint
-    /// holds the sensor origin.
-    static func carriesSensor(_ box: Box3D) -> Bool {
-        let (c, s) = (cos(box.yaw), sin(box.yaw))
-        let along = -(c * box.x + s * box.y)
-        let across = -(-s * box.x + c * box.y)
-        return abs(along) <= box.l / 2 && abs(across) <= box.w / 2
     }
 
     /// Number of the agent's returns inside each object's box.
