@@ -19,6 +19,12 @@ struct StackOptions: ParsableArguments {
     @Flag(help: "Intermediate fusion without delay-aware trust weights (every covered cell weighs 1).")
     var noTrust = false
 
+    @Option(help: "Delay-aware trust: the speed (m/s) whose displacement over a message's age counts as misplacement (TrustModel's v).")
+    var trustSpeed = TrustModel().typicalSpeedMetersPerSecond
+
+    @Option(help: "Delay-aware trust: the misplacement (m) at which a cell's weight has fallen to e^(-1/2) (TrustModel's r).")
+    var trustTolerance = TrustModel().toleranceMeters
+
     @Flag(help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message).")
     var poseCorrection = false
 
@@ -52,6 +58,8 @@ struct StackOptions: ParsableArguments {
     func validate() throws {
         guard budgetBytes > 0 else { throw ValidationError("--budget-bytes must be positive") }
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
+        guard trustSpeed.isFinite, trustSpeed >= 0 else { throw ValidationError("--trust-speed must be a finite speed ≥ 0") }
+        guard trustTolerance.isFinite, trustTolerance > 0 else { throw ValidationError("--trust-tolerance must be positive") }
     }
 
     /// The model folder: `--model`, else the shipped one.
@@ -69,11 +77,16 @@ struct StackOptions: ParsableArguments {
         codebook.map { URL(fileURLWithPath: $0) } ?? modelDirectory.appendingPathComponent("codebook")
     }
 
+    /// The trust model of `--trust-speed` and `--trust-tolerance` (other parameters default).
+    var trustModel: TrustModel {
+        TrustModel(typicalSpeedMetersPerSecond: trustSpeed, toleranceMeters: trustTolerance)
+    }
+
     /// The setting these options describe for one fusion mode, delay and pose noise.
     func setting(name: String, mode: FusionMode, delaySeconds: Double, poseNoise: Double) -> ReplaySetting {
         ReplaySetting(
             name: name,
-            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : TrustModel(),
+            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : trustModel,
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
                                    boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
                                    addsMissedCollaboratorBoxes: addMissedBoxes),
