@@ -89,10 +89,10 @@ struct TrainFusion: ParsableCommand {
         let ingestSetting = ReplaySetting(name: "ingest", fusion: FusionSettings(mode: .intermediate, fusionOperator: fusionOperator), precision: .fp32,
                                           payload: .codedFeatures, delaySeconds: Double(maxDelayFrames) / 10)
         var best = try score(base, base: base, on: validation, codebook: codebook, selector: selector)
-        print(String(format: "pass 0 (single-agent head on fused maps): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
+        printFlushed(String(format: "pass 0 (single-agent head on fused maps): val full-stack AP@0.5 %.3f AP@0.7 %.3f", best.ap50, best.ap70))
         if let current = try base.loadingFusionHead(from: modelURL) {
             let scored = try score(current, base: base, on: validation, codebook: codebook, selector: selector)
-            print(String(format: "the folder's fused-map head: val full-stack AP@0.5 %.3f AP@0.7 %.3f", scored.ap50, scored.ap70))
+            printFlushed(String(format: "the folder's fused-map head: val full-stack AP@0.5 %.3f AP@0.7 %.3f", scored.ap50, scored.ap70))
             if scored.mean > best.mean { best = scored }
         }
         var bestHead = base
@@ -134,7 +134,7 @@ struct TrainFusion: ParsableCommand {
             }
             let scored = try score(trainer.detector, base: base, on: validation, codebook: codebook, selector: selector)
             let improved = scored.mean > best.mean
-            print(String(format: "pass %d: mean loss %.4f over %d steps; val full-stack AP@0.5 %.3f AP@0.7 %.3f%@",
+            printFlushed(String(format: "pass %d: mean loss %.4f over %d steps; val full-stack AP@0.5 %.3f AP@0.7 %.3f%@",
                          pass, lossSum / Double(max(steps, 1)), steps, scored.ap50, scored.ap70, improved ? " (best)" : ""))
             if improved { best = scored; bestHead = trainer.detector }
         }
