@@ -40,6 +40,9 @@ struct StackOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "With --adopt-boxes: add the collaborator boxes no final box lies within 1 m of (objects the fused head missed), at half their sender's score.")
     var addMissedBoxes = true
 
+    @Option(help: "With --add-missed-boxes: an added collaborator box is scored its sender's score times this (0 < f ≤ 1).")
+    var missedBoxScoreFactor = FusionSettings(mode: .intermediate).missedBoxScoreFactor
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -58,6 +61,7 @@ struct StackOptions: ParsableArguments {
     func validate() throws {
         guard budgetBytes > 0 else { throw ValidationError("--budget-bytes must be positive") }
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
+        guard missedBoxScoreFactor > 0, missedBoxScoreFactor <= 1 else { throw ValidationError("--missed-box-score-factor must be in (0, 1]") }
         guard trustSpeed.isFinite, trustSpeed >= 0 else { throw ValidationError("--trust-speed must be a finite speed ≥ 0") }
         guard trustTolerance.isFinite, trustTolerance > 0 else { throw ValidationError("--trust-tolerance must be positive") }
     }
@@ -89,7 +93,7 @@ struct StackOptions: ParsableArguments {
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : trustModel,
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
                                    boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
-                                   addsMissedCollaboratorBoxes: addMissedBoxes),
+                                   addsMissedCollaboratorBoxes: addMissedBoxes, missedBoxScoreFactor: missedBoxScoreFactor),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
