@@ -65,7 +65,7 @@ public struct CooperativeDetector: Sendable {
     /// the car the ego rides on, which its collaborators see, detect and send (as boxes, returns
     /// or features). No other object can hold the sensor, and the ground truth leaves the ego's
     /// vehicle out by the same test (`CooperativeGroundTruth`).
-    static func withoutOwnVehicle(_ boxes: [Box3D]) -> [Box3D] {
+    public static func withoutOwnVehicle(_ boxes: [Box3D]) -> [Box3D] {
         boxes.filter { !$0.footprintContains(x: 0, y: 0) }
     }
 

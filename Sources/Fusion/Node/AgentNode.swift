@@ -214,11 +214,12 @@ public final class AgentNode {
             lap("fuse")
             let boxes = try (role.fusion.fusionHead ?? role.fusion.detector).detect(fused)
             lap("detect")
-            shared = role.fusion.refined(boxes, ego: egoObservation, collaborators: aligned)
+            shared = CooperativeDetector.withoutOwnVehicle(role.fusion.refined(boxes, ego: egoObservation, collaborators: aligned))
             lap("refine")
         case .none:
-            // The head already ran (and refitted, when asked) on the ego's own map: its boxes are the answer.
-            shared = own.boxes
+            // The head already ran (and refitted, when asked) on the ego's own map: its boxes are the
+            // answer, as `CooperativeDetector.detect` gives it.
+            shared = CooperativeDetector.withoutOwnVehicle(own.boxes)
             lap("detect")
         case .late, .early:
             // `detect` refits the boxes itself.
