@@ -16,8 +16,8 @@ import V2XCore
 /// In every mode the boxes are then refitted to the ego's own returns (`BoxRefiner`; in early
 /// fusion to every agent's) when the settings ask for it and the ego's observation carries
 /// its points; in intermediate fusion the boxes it cannot refit adopt a collaborator's
-/// (refitted by its sender), and the collaborator boxes no final box lies near are added
-/// (objects the fused head missed). Last, a box that holds the ego's own sensor (its own car,
+/// (refitted by its sender), the boxes a single map also found score higher (`confirmed`), and
+/// the collaborator boxes no final box lies near are added (objects the fused head missed). Last, a box that holds the ego's own sensor (its own car,
 /// as its collaborators saw it) is dropped.
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
@@ -75,8 +75,9 @@ public struct CooperativeDetector: Sendable {
     /// settings adopt collaborators' boxes, each box the ego could not refit takes the centre,
     /// size and heading of the nearest box a collaborator sent (in the ego's frame through the
     /// collaborator's pose, as `collaborators` give it) within the adoption gate; its score,
-    /// label, height and z stay. With `addsMissedBoxes`, the collaborator boxes left without a
-    /// final box nearby are then added (`withMissedBoxes`).
+    /// label, height and z stay. The boxes are then `confirmed` by the boxes detected on single
+    /// maps, and with `addsMissedBoxes` the collaborator boxes left without a final box nearby
+    /// are added (`withMissedBoxes`).
     public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
         let egoFromWorld = ego.pose.inverse
         let sent = collaborators.flatMap { agent in
@@ -96,7 +97,30 @@ public struct CooperativeDetector: Sendable {
             out.l = nearest.l; out.w = nearest.w; out.yaw = nearest.yaw
             return out
         }
-        return settings.addsMissedBoxes ? withMissedBoxes(adopted, sent: sent) : adopted
+        let witnesses = sent + ego.boxes.filter { $0.label.category == .vehicle }
+        let confirmed = Self.confirmed(adopted, witnesses: witnesses, gateMeters: settings.missedBoxGateMeters,
+                                       factor: settings.confirmationFactor)
+        return settings.addsMissedBoxes ? withMissedBoxes(confirmed, sent: sent) : confirmed
+    }
+
+    /// `boxes` with the score `s` of each raised to `1 − (1 − s)(1 − k·c)`, where `c` is the
+    /// highest score of the `witnesses` (boxes detected on single maps: the collaborators' and
+    /// the ego's own, in the ego's frame) within `gateMeters` in the plane and `k` is `factor`;
+    /// boxes no witness lies near keep their score.
+    ///
+    /// The fused head scores a car from one fused map; a car that an agent's own head also
+    /// found on its own map is likelier real, so it ranks above fused-map boxes no single
+    /// map confirms (which are where the fused head's false positives are). The box itself
+    /// does not move.
+    static func confirmed(_ boxes: [Box3D], witnesses: [Box3D], gateMeters: Double, factor: Double) -> [Box3D] {
+        guard factor > 0, !witnesses.isEmpty else { return boxes }
+        return boxes.map { box in
+            let support = witnesses.filter { hypot($0.x - box.x, $0.y - box.y) <= gateMeters }.map { $0.score ?? 0 }.max() ?? 0
+            guard support > 0 else { return box }
+            var out = box
+            out.score = 1 - (1 - (box.score ?? 0)) * (1 - factor * support)
+            return out
+        }
     }
 
     /// `boxes` with the centre height and height of the nearest box (within `gateMeters`, in

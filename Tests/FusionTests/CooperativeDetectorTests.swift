@@ -89,7 +89,8 @@ import V2XTestSupport
         let far = Box3D(x: -20, y: 5, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.5)
         let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: PointCloud())
 
-        let adopted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+        // (Confirmation, which would raise the score, is off: this is about the geometry.)
+        let adopted = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, confirmationFactor: 0))
             .refined([fused, far], ego: ego, collaborators: [collaborator])
         #expect(abs(adopted[0].x - inEgoFrame.x) < 1e-9 && abs(adopted[0].y - inEgoFrame.y) < 1e-9)
         #expect(abs(adopted[0].l - 4.6) < 1e-9 && abs(adopted[0].w - 1.9) < 1e-9 && abs(adopted[0].yaw - inEgoFrame.yaw) < 1e-9)
@@ -100,7 +101,7 @@ import V2XTestSupport
         #expect(off.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
         let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late))
         #expect(late.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
-        let narrow = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, adoptionGateMeters: 0.5))
+        let narrow = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, adoptionGateMeters: 0.5, confirmationFactor: 0))
         #expect(narrow.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
         // The anchors that carry the boxes ride along only when something reads them.
         #expect(FusionSettings(mode: .intermediate).anchorSelection != nil)
@@ -167,7 +168,9 @@ import V2XTestSupport
         let out = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
             .refined([fused], ego: ego, collaborators: [b, c])
         #expect(out.count == 2)
-        #expect(abs(out[0].x - found.x) < 1e-9 && out[0].score == 0.7)   // adopted, its score kept
+        // Adopted; b found the same car on its own map, so its score rises: 1 − 0.3·(1 − 0.5·0.9).
+        #expect(abs(out[0].x - found.x) < 1e-9)
+        #expect(abs(try #require(out[0].score) - 0.835) < 1e-12)
         #expect(abs(out[1].x - missed.x) < 1e-9 && abs(out[1].y - missed.y) < 1e-9)
         #expect(abs(try #require(out[1].score) - 0.4) < 1e-12)
         let notAdded = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, addsMissedCollaboratorBoxes: false))
@@ -177,6 +180,41 @@ import V2XTestSupport
         #expect(adopting.maxAnchors == FusionSettings.adoptionAnchorLimit && adopting.minScore == FusionSettings.adoptionAnchorMinScore)
         let correcting = FusionSettings(mode: .intermediate, poseCorrection: BoxAgreementAlignment(), adoptsCollaboratorBoxes: false)
         #expect(correcting.anchorSelection == BoxAgreementAlignment())
+    }
+
+    @Test func fusedBoxesThatASingleMapAlsoFoundRankHigher() throws {
+        // The fused head scored a real car 0.5 and a ghost 0.6; a collaborator's own head found
+        // the car (0.8, 0.6 m off), the ego's own head found nothing.
+        let pose = Pose(x: 20, y: -4, z: 0, yaw: .pi / 3)
+        let car = Box3D(x: 15, y: 6, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0.2, score: 0.5)
+        let ghost = Box3D(x: -9, y: -7, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.6)
+        var seen = car
+        seen.x += 0.6; seen.score = 0.8
+        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: pose,
+                                            boxes: [seen.transformed(by: pose.inverse)])
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity)
+        let settings = FusionSettings(mode: .intermediate, boxRefiner: BoxRefiner(), addsMissedCollaboratorBoxes: false)
+        var off = settings
+        off.confirmationFactor = 0
+        let unconfirmed = try CooperativeDetector(detector: Self.detector, settings: off)
+            .refined([ghost, car], ego: ego, collaborators: [collaborator])
+        let out = try CooperativeDetector(detector: Self.detector, settings: settings)
+            .refined([ghost, car], ego: ego, collaborators: [collaborator])
+        #expect(out.count == 2 && unconfirmed.count == 2)
+        #expect(out[0] == ghost && unconfirmed[0] == ghost)
+        let raisedCar: Double = 1 - 0.5 * (1 - 0.5 * 0.8)                                  // 0.7, above the ghost
+        #expect(abs(try #require(out[1].score) - raisedCar) < 1e-12)
+        var rescored = unconfirmed[1]                                                      // only the score changes
+        rescored.score = out[1].score
+        #expect(out[1] == rescored && unconfirmed[1].score == car.score)
+        // The ego's own single-map box confirms as a collaborator's does.
+        var ownGhost = ghost
+        ownGhost.score = 0.4
+        let egoSaw = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, boxes: [ownGhost])
+        let withOwn = try CooperativeDetector(detector: Self.detector, settings: settings)
+            .refined([ghost, car], ego: egoSaw, collaborators: [collaborator])
+        let raisedGhost: Double = 1 - 0.4 * (1 - 0.5 * 0.4)
+        #expect(abs(try #require(withOwn[0].score) - raisedGhost) < 1e-12)
     }
 
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {

@@ -36,6 +36,10 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     public var missedBoxGateMeters: Double
     /// What an added box's score is scaled by, so it ranks below the ego's boxes of equal score.
     public var missedBoxScoreFactor: Double
+    /// Intermediate fusion, with box adoption: how far a box that single maps also found is
+    /// raised (`CooperativeDetector.confirmed`: `s → 1 − (1 − s)(1 − k·c)` for the best
+    /// confirming score `c` within `missedBoxGateMeters`); 0 = off. 0.5: chosen on the val split.
+    public var confirmationFactor: Double
 
     /// Lowest score of the boxes a sender adds for adoption (pose correction still matches
     /// only its own `minScore`).
@@ -51,7 +55,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil,
         motionCompensation: Bool = false, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
         adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,
-        missedBoxScoreFactor: Double = 0.5
+        missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
@@ -63,6 +67,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         self.addsMissedCollaboratorBoxes = addsMissedCollaboratorBoxes
         self.missedBoxGateMeters = missedBoxGateMeters
         self.missedBoxScoreFactor = missedBoxScoreFactor
+        self.confirmationFactor = confirmationFactor
     }
 
     /// Whether the ego adopts collaborators' boxes (`adoptsCollaboratorBoxes` in

@@ -43,6 +43,9 @@ struct StackOptions: ParsableArguments {
     @Option(help: "With --add-missed-boxes: an added collaborator box is scored its sender's score times this (0 < f ≤ 1).")
     var missedBoxScoreFactor = FusionSettings(mode: .intermediate).missedBoxScoreFactor
 
+    @Option(help: "With --adopt-boxes: a fused box a single map (a collaborator's or the ego's own) also found within 1 m is scored 1 − (1 − s)(1 − k·c), c the best such score; k is this (0 ≤ k ≤ 1, 0 = off).")
+    var confirmationFactor = FusionSettings(mode: .intermediate).confirmationFactor
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -62,6 +65,7 @@ struct StackOptions: ParsableArguments {
         guard budgetBytes > 0 else { throw ValidationError("--budget-bytes must be positive") }
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
         guard missedBoxScoreFactor > 0, missedBoxScoreFactor <= 1 else { throw ValidationError("--missed-box-score-factor must be in (0, 1]") }
+        guard confirmationFactor >= 0, confirmationFactor <= 1 else { throw ValidationError("--confirmation-factor must be in [0, 1]") }
         guard trustSpeed.isFinite, trustSpeed >= 0 else { throw ValidationError("--trust-speed must be a finite speed ≥ 0") }
         guard trustTolerance.isFinite, trustTolerance > 0 else { throw ValidationError("--trust-tolerance must be positive") }
     }
@@ -93,7 +97,8 @@ struct StackOptions: ParsableArguments {
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : trustModel,
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
                                    boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
-                                   addsMissedCollaboratorBoxes: addMissedBoxes, missedBoxScoreFactor: missedBoxScoreFactor),
+                                   addsMissedCollaboratorBoxes: addMissedBoxes, missedBoxScoreFactor: missedBoxScoreFactor,
+                                   confirmationFactor: confirmationFactor),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
