@@ -17,8 +17,9 @@ import V2XCore
 /// fusion to every agent's) when the settings ask for it and the ego's observation carries
 /// its points; in intermediate fusion the boxes it cannot refit adopt a collaborator's
 /// (refitted by its sender), the boxes a single map also found score higher (`confirmed`), and
-/// the collaborator boxes no final box lies near are added (objects the fused head missed). Last, a box that holds the ego's own sensor (its own car,
-/// as its collaborators saw it) is dropped.
+/// the collaborator boxes no final box lies near are added (objects the fused head missed).
+/// Last, a box that holds the ego's own sensor (its own car, as its collaborators saw it) is
+/// dropped.
 public struct CooperativeDetector: Sendable {
     public let detector: BEVDetector
     /// The detector whose head reads fused maps (`FusionHead`); the plain detector when `nil`.
