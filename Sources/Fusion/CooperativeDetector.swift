@@ -72,7 +72,9 @@ public struct CooperativeDetector: Sendable {
 
     /// `boxes` (in the ego's frame), in intermediate fusion first `levelled` (heights from the
     /// boxes detected on single maps), then refitted to the ego's own returns when the settings
-    /// have a `BoxRefiner` and the observation carries its points. When the
+    /// have a `BoxRefiner` and the observation carries its points. With motion compensation,
+    /// the collaborators' boxes of cars they saw moving are first moved to where those cars
+    /// are at the ego's sweep (`ObjectMotion.moved`), as their maps are. When the
     /// settings adopt collaborators' boxes, each box the ego could not refit takes the centre,
     /// size and heading of the nearest box a collaborator sent (in the ego's frame through the
     /// collaborator's pose, as `collaborators` give it) within the adoption gate; its score,
@@ -82,7 +84,10 @@ public struct CooperativeDetector: Sendable {
     public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
         let egoFromWorld = ego.pose.inverse
         let sent = collaborators.flatMap { agent in
-            agent.boxes.filter { $0.label.category == .vehicle }.map { $0.transformed(by: egoFromWorld.composed(with: agent.pose)) }
+            let motion = settings.motionCompensation ? motion(of: agent, ego: ego) : nil
+            return agent.boxes.filter { $0.label.category == .vehicle }.map {
+                (motion?.moved($0) ?? $0).transformed(by: egoFromWorld.composed(with: agent.pose))
+            }
         }
         let gate = settings.adoptionGateMeters
         let levelled = settings.mode == .intermediate ? Self.levelled(boxes, own: ego.boxes, sent: sent, gateMeters: gate) : boxes
@@ -189,7 +194,7 @@ public struct CooperativeDetector: Sendable {
             let own = try features(of: agent, grid: agent.grid ?? egoFeatures.grid)
             let warp = FeatureWarp(sourceGrid: own.grid, targetGrid: egoFeatures.grid)
             let age = ego.captureTime.seconds(since: agent.captureTime)
-            let motion = settings.motionCompensation ? ObjectMotion.estimate(agent, ageSeconds: age) : nil
+            let motion = settings.motionCompensation ? motion(of: agent, ego: ego) : nil
             let warped = try warp.warp(own.map, sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask, motion: motion)
             let confidence = try agent.confidence.map {
                 try warp.warpScalar(Self.dilated($0, own.grid), sourcePose: agent.pose, targetPose: ego.pose, sentMask: agent.sentMask, motion: motion)
@@ -212,6 +217,11 @@ public struct CooperativeDetector: Sendable {
         let egoScores = selects ? ego.confidence.map { Self.dilated($0, egoFeatures.grid) } : nil
         let fused = try settings.fusionOperator.fuse(ego: egoFeatures.map, egoScores: egoScores, collaborators: inputs)
         return try BEVFeatures(grid: egoFeatures.grid, map: fused, sensorToWorld: ego.pose)
+    }
+
+    /// How the cars `agent` saw moving have moved by the ego's sweep (`ObjectMotion`).
+    func motion(of agent: AgentObservation, ego: AgentObservation) -> ObjectMotion? {
+        ObjectMotion.estimate(agent, ageSeconds: ego.captureTime.seconds(since: agent.captureTime))
     }
 
     /// A confidence map spread over 5×5 cells (two 3×3 max filters), so an object's

@@ -24,7 +24,7 @@ import V2XCore
         // A car moving +x at 10 m/s; the collaborator saw it at x = 0 (t = 9.9) and x = 1 (t = 10.0).
         let previous = BoxSnapshot(captureTime: Timestamp(seconds: 9.9), pose: .identity, boxes: [Self.car(x: 0, y: 5)])
         let other = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 10), pose: .identity,
-                                     boxes: [Self.car(x: 1, y: 5)], previous: previous)
+                                     boxes: [Self.car(x: 1, y: 5)], history: [previous])
         let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 10.2), pose: .identity)
         let compensated = try LateFusion().fuse(ego: ego, collaborators: [other])
         #expect(abs(compensated[0].x - 3) < 1e-6)
@@ -32,7 +32,7 @@ import V2XCore
         #expect(abs(raw[0].x - 1) < 1e-6)
         // Beyond the gate (40 m/s × 0.1 s) no match, no extrapolation.
         var far = other
-        far.previous = BoxSnapshot(captureTime: Timestamp(seconds: 9.9), pose: .identity, boxes: [Self.car(x: -10, y: 5)])
+        far.history = [BoxSnapshot(captureTime: Timestamp(seconds: 9.9), pose: .identity, boxes: [Self.car(x: -10, y: 5)])]
         #expect(abs(try LateFusion().fuse(ego: ego, collaborators: [far])[0].x - 1) < 1e-6)
     }
 

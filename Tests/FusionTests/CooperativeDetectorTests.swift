@@ -105,7 +105,8 @@ import V2XTestSupport
         #expect(narrow.refined([fused], ego: ego, collaborators: [collaborator]) == [fused])
         // The anchors that carry the boxes ride along only when something reads them.
         #expect(FusionSettings(mode: .intermediate).anchorSelection != nil)
-        #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection == nil)
+        #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection != nil, "motion compensation reads them")
+        #expect(FusionSettings(mode: .intermediate, motionCompensation: false, adoptsCollaboratorBoxes: false).anchorSelection == nil)
     }
 
     @Test func fusedBoxesTakeTheirHeightFromTheBoxesDetectedOnSingleMaps() throws {
@@ -180,6 +181,27 @@ import V2XTestSupport
         #expect(adopting.maxAnchors == FusionSettings.adoptionAnchorLimit && adopting.minScore == FusionSettings.adoptionAnchorMinScore)
         let correcting = FusionSettings(mode: .intermediate, poseCorrection: BoxAgreementAlignment(), adoptsCollaboratorBoxes: false)
         #expect(correcting.anchorSelection == BoxAgreementAlignment())
+    }
+
+    @Test func aDelayedCollaboratorsMovingCarIsPlacedWhereItIsNow() throws {
+        // b's message is 0.3 s old; over its last three sweeps one car drove +x at 10 m/s, one stood.
+        let pose = Pose(x: 10, y: 0, z: 0, yaw: .pi / 2)
+        func car(_ x: Double, _ y: Double) -> Box3D { Box3D(x: x, y: y, z: -0.9, l: 4.5, w: 1.9, h: 1.5, yaw: 0, score: 0.8) }
+        let history = (1...3).map { k in
+            BoxSnapshot(captureTime: Timestamp(seconds: 1 - 0.1 * Double(k)), pose: pose,
+                        boxes: [car(30 - Double(k), -12), car(20, 6)].map { $0.transformed(by: pose.inverse) })
+        }
+        let b = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: pose,
+                                 boxes: [car(30, -12), car(20, 6)].map { $0.transformed(by: pose.inverse) }, history: history)
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1.3), pose: .identity, points: PointCloud())
+        let moved = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate))
+            .refined([], ego: ego, collaborators: [b])
+        #expect(moved.count == 2)
+        #expect(moved.contains { abs($0.x - 33) < 1e-6 && abs($0.y + 12) < 1e-6 }, "\(moved)")
+        #expect(moved.contains { abs($0.x - 20) < 1e-6 && abs($0.y - 6) < 1e-6 })
+        let stale = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, motionCompensation: false))
+            .refined([], ego: ego, collaborators: [b])
+        #expect(stale.contains { abs($0.x - 30) < 1e-6 && abs($0.y + 12) < 1e-6 })
     }
 
     @Test func fusedBoxesThatASingleMapAlsoFoundRankHigher() throws {

@@ -76,15 +76,16 @@ import V2XTestSupport
         #expect(results[1].fractionsSent[0] < results[0].fractionsSent[0])
     }
 
-    @Test func motionCompensationKeepsTheSendersPreviousMessage() throws {
+    @Test func motionCompensationKeepsTheSendersEarlierMessagesNewestFirst() throws {
         var engine = try replay()
         var setting = Self.setting(.intermediate, .codedFeatures, delay: 0.1)
         setting.fusion.motionCompensation = true
-        for i in 0..<3 { _ = try engine.process(Self.frame(i), egoID: "ego", settings: [setting]) }
+        for i in 0..<8 { _ = try engine.process(Self.frame(i), egoID: "ego", settings: [setting]) }
         let sender = try #require(try engine.observations(setting, egoID: "ego").collaborators.first)
-        let previous = try #require(sender.previous)
-        #expect(previous.captureTime < sender.captureTime)
-        #expect(abs(sender.captureTime.seconds(since: previous.captureTime) - 0.1) < 1e-6)
+        #expect(sender.history.count == TrackedVelocity().maxSteps)
+        for (k, earlier) in sender.history.enumerated() {
+            #expect(abs(sender.captureTime.seconds(since: earlier.captureTime) - 0.1 * Double(k + 1)) < 1e-6)
+        }
     }
 
     @Test func poseNoiseIsDeterministicAndChangesTheFusedResult() throws {

@@ -20,7 +20,7 @@ import V2XCore
         #expect(motion.sourcePosition(for: SIMD2(10, 4)) == SIMD2(10, 4))
     }
 
-    @Test func velocitiesComeFromThePreviousFrameAndTurnIntoTheSendersFrame() throws {
+    @Test func velocitiesComeFromEarlierFramesAndTurnIntoTheSendersFrame() throws {
         // The sender faces +y (yaw 90°) at the origin; one car drove 1 m along world x in 0.1 s,
         // one stood still.
         let pose = Pose(x: 0, y: 0, z: 0, yaw: .pi / 2)
@@ -31,7 +31,7 @@ import V2XCore
             return car(p.x, p.y)
         }
         let previous = BoxSnapshot(captureTime: Timestamp(seconds: 9.9), pose: pose, boxes: [sensorBox(19, 5), sensorBox(-10, 8)])
-        let sender = AgentObservation(agentID: "s", captureTime: now, pose: pose, boxes: [sensorBox(20, 5), sensorBox(-10, 8)], previous: previous)
+        let sender = AgentObservation(agentID: "s", captureTime: now, pose: pose, boxes: [sensorBox(20, 5), sensorBox(-10, 8)], history: [previous])
         let motion = try #require(ObjectMotion.estimate(sender, ageSeconds: 0.3))
         #expect(motion.movers.count == 1)
         // 10 m/s × 0.3 s = 3 m along world x = 3 m along the sender's −y.
@@ -39,7 +39,7 @@ import V2XCore
         #expect(abs(shift.x) < 1e-9 && abs(shift.y + 3) < 1e-9)
         #expect(ObjectMotion.estimate(sender, ageSeconds: 0) == nil)
         var alone = sender
-        alone.previous = nil
+        alone.history = []
         #expect(ObjectMotion.estimate(alone, ageSeconds: 0.3) == nil)
     }
 

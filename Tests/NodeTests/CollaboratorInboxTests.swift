@@ -25,17 +25,30 @@ final class CollaboratorInboxTests: XCTestCase {
         let chosen = inbox.collect(for: Self.at(200))
         XCTAssertEqual(chosen.map(\.message.agentID), ["a", "b"])
         XCTAssertEqual(chosen[0].message.captureTime, Self.at(200))
-        XCTAssertEqual(chosen[0].previous?.captureTime, Self.at(100))
+        XCTAssertEqual(chosen[0].history.first?.captureTime, Self.at(100))
         XCTAssertEqual(chosen[0].ageSeconds, 0, accuracy: 1e-12)
         XCTAssertEqual(chosen[1].message.captureTime, Self.at(100))
         XCTAssertEqual(chosen[1].ageSeconds, 0.1, accuracy: 1e-9)
         XCTAssertEqual(inbox.discards[.superseded], 2) // a@0 and a@100 were never fused
 
-        // The next frame gets the message that was ahead, with the one fused before as previous.
+        // The next frame gets the message that was ahead, with the one fused before first in its history.
         let next = inbox.collect(for: Self.at(300))
         XCTAssertEqual(next.first { $0.message.agentID == "a" }?.message.captureTime, Self.at(300))
-        XCTAssertEqual(next.first { $0.message.agentID == "a" }?.previous?.captureTime, Self.at(200))
+        XCTAssertEqual(next.first { $0.message.agentID == "a" }?.history.first?.captureTime, Self.at(200))
         XCTAssertEqual(inbox.discards[.superseded], 2, "a message already fused or counted is not counted again")
+    }
+
+    func testADeliveryCarriesTheBoxesOfTheSendersEarlierMessagesNewestFirst() throws {
+        var inbox = try CollaboratorInbox(maxAgeSeconds: 0.5, capacityPerSender: 2, historyDepth: 3)
+        for ms: Int64 in [0, 100, 200, 300, 400, 500] {
+            var message = Self.message("a", ms: ms)
+            message.boxes = [Box3D(x: Double(ms) / 100, y: 0, z: 0, l: 4, w: 2, h: 1.5, yaw: 0, score: 0.9)]
+            inbox.insert(message)
+        }
+        // Superseded and overflowed messages still lend their boxes to the history.
+        let history = try XCTUnwrap(inbox.collect(for: Self.at(500)).first?.history)
+        XCTAssertEqual(history.map(\.captureTime), [Self.at(400), Self.at(300), Self.at(200)])
+        XCTAssertEqual(history.map { $0.boxes.first?.x }, [4, 3, 2])
     }
 
     func testFutureMessagesAreNotUsedForAnEarlierFrame() throws {
@@ -75,11 +88,11 @@ final class CollaboratorInboxTests: XCTestCase {
         XCTAssertEqual(inbox.discards[.overflow], 2)
         let chosen = inbox.collect(for: Self.at(1000))
         XCTAssertEqual(chosen.first?.message.captureTime, Self.at(500))
-        XCTAssertEqual(chosen.first?.previous?.captureTime, Self.at(400))
+        XCTAssertEqual(chosen.first?.history.first?.captureTime, Self.at(400))
         // Out-of-order arrival is placed by capture time.
         inbox.insert(Self.message("b", ms: 300))
         inbox.insert(Self.message("b", ms: 200))
-        XCTAssertEqual(inbox.collect(for: Self.at(1000)).first { $0.message.agentID == "b" }?.previous?.captureTime, Self.at(200))
+        XCTAssertEqual(inbox.collect(for: Self.at(1000)).first { $0.message.agentID == "b" }?.history.first?.captureTime, Self.at(200))
     }
 
     func testCurrentMessageCheckDecidesWhenTheEgoStopsWaiting() throws {

@@ -35,7 +35,7 @@ final class LaunchFileTests: XCTestCase {
             precision: int8
             model: models/m
             codebook: models/m/cb
-            fusion: {mode: late, operator: attention, trust: false, pose_correction: true, motion_compensation: true, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false}
+            fusion: {mode: late, operator: attention, trust: false, pose_correction: true, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false}
             deadline_ms: 120
             max_age_ms: 300
             selection: {budget_bytes: 4000, confidence_threshold: 0.25}
@@ -58,7 +58,7 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.fusionSettings.fusionOperator, .attention)
         XCTAssertNil(launch.fusionSettings.trust)
         XCTAssertEqual(launch.fusionSettings.poseCorrection, BoxAgreementAlignment())
-        XCTAssertTrue(launch.fusionSettings.motionCompensation)
+        XCTAssertFalse(launch.fusionSettings.motionCompensation)
         XCTAssertNil(launch.fusionSettings.boxRefiner)
         XCTAssertFalse(launch.fusionSettings.adoptsCollaboratorBoxes)
         XCTAssertFalse(launch.fusionSettings.addsMissedCollaboratorBoxes)

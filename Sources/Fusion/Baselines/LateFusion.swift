@@ -32,7 +32,7 @@ public struct LateFusion: Sendable, Equatable {
             for box in agent.boxes {
                 var world = box.transformed(by: agent.pose)
                 if compensatesMotion, age > 0,
-                   let velocity = agent.previous?.velocity(of: world, now: agent.captureTime, maxSpeedMetersPerSecond: maxSpeedMetersPerSecond) {
+                   let velocity = agent.history.first?.velocity(of: world, now: agent.captureTime, maxSpeedMetersPerSecond: maxSpeedMetersPerSecond) {
                     world.x += velocity.x * age
                     world.y += velocity.y * age
                 }

@@ -4,18 +4,19 @@ import V2XCore
 extension AgentObservation {
     /// What a received, verified message tells the ego: the decoded map (zeros where not
     /// sent), the sent-cell mask, the confidence the sender attached, its boxes and pose.
-    /// - Parameter previous: the same sender's last frame, for late fusion's time compensation.
+    /// - Parameter history: the same sender's earlier frames' boxes, newest first (time and
+    ///   motion compensation).
     /// - Throws: what `BEVMessage.decodeFeatures(with:)` throws for a foreign codebook or bad codes.
-    public init(message: BEVMessage, codebook: FeatureCodebook, previous: BoxSnapshot? = nil) throws {
+    public init(message: BEVMessage, codebook: FeatureCodebook, history: [BoxSnapshot] = []) throws {
         let (features, sent) = try message.decodeFeatures(with: codebook)
         self.init(
             agentID: message.agentID, captureTime: message.captureTime, pose: message.pose,
             poseUncertainty: PoseUncertainty(covarianceUpper: message.poseCovarianceUpper) ?? .exact,
             features: features, grid: message.grid, sentMask: sent, confidence: message.confidenceMap,
-            boxes: message.boxes, previous: previous
+            boxes: message.boxes, history: history
         )
     }
 
-    /// This observation's boxes as a snapshot, kept by the ego as `previous` for the sender's next frame.
+    /// This observation's boxes as a snapshot, kept by the ego in the `history` of the sender's later frames.
     public var boxSnapshot: BoxSnapshot { BoxSnapshot(captureTime: captureTime, pose: pose, boxes: boxes) }
 }

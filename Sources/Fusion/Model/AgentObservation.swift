@@ -22,19 +22,20 @@ public struct AgentObservation: Sendable {
     public var confidence: [Float]?
     /// Late fusion: the agent's detections in its own LiDAR frame.
     public var boxes: [Box3D]
-    /// Late fusion: the agent's previous frame, for time compensation (TCLF).
-    public var previous: BoxSnapshot?
+    /// The agent's earlier frames' boxes, newest first: late fusion's time compensation
+    /// (TCLF) reads the first, motion compensation follows boxes back through all of them.
+    public var history: [BoxSnapshot]
     /// Early fusion: the raw sweep in the agent's LiDAR frame.
     public var points: PointCloud?
 
     public init(
         agentID: String, captureTime: Timestamp, pose: Pose, poseUncertainty: PoseUncertainty = .exact,
         features: FeatureMap? = nil, grid: BEVGrid? = nil, sentMask: [Bool]? = nil, confidence: [Float]? = nil,
-        boxes: [Box3D] = [], previous: BoxSnapshot? = nil, points: PointCloud? = nil
+        boxes: [Box3D] = [], history: [BoxSnapshot] = [], points: PointCloud? = nil
     ) {
         self.agentID = agentID; self.captureTime = captureTime; self.pose = pose
         self.poseUncertainty = poseUncertainty; self.features = features; self.grid = grid; self.sentMask = sentMask
-        self.confidence = confidence; self.boxes = boxes; self.previous = previous; self.points = points
+        self.confidence = confidence; self.boxes = boxes; self.history = history; self.points = points
     }
 }
 

@@ -14,8 +14,9 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     public var lateMotionCompensation: Bool
     /// Every mode: correct collaborators' poses from box agreement before using them; `nil` = off.
     public var poseCorrection: BoxAgreementAlignment?
-    /// Intermediate fusion: move the cars a delayed collaborator saw moving by how far they
-    /// have gone since (`ObjectMotion`).
+    /// Intermediate fusion: move the cars a delayed collaborator saw moving, in its map and
+    /// among its boxes, by how far they have gone since (`ObjectMotion`, velocities followed
+    /// over its earlier messages by `TrackedVelocity`). On by default since the ninth session.
     public var motionCompensation: Bool
     /// Every mode: refit the final vehicle boxes to the ego's own returns (`BoxRefiner`), when
     /// the ego's observation carries its points; `nil` = the head's boxes as they are.
@@ -48,12 +49,12 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     public static let adoptionAnchorLimit = 32
 
     /// The defaults: trust-weighted attention across agents per cell for intermediate fusion
-    /// (chosen on val over selection, docs/fusion.md), TCLF for late fusion, boxes refitted to
-    /// the ego's returns.
+    /// (chosen on val over selection, docs/fusion.md) with motion compensation, TCLF for late
+    /// fusion, boxes refitted to the ego's returns.
     public init(
         mode: FusionMode, fusionOperator: FusionOperator = .attention, trust: TrustModel? = TrustModel(),
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = nil,
-        motionCompensation: Bool = false, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
+        motionCompensation: Bool = true, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
         adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,
         missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5
     ) {

@@ -5,9 +5,8 @@ import V2XCore
 /// in its map by how far they have gone since its sweep, before the map is fused.
 ///
 /// A sender's message carries its confident boxes (the pose-correction anchors); the ego
-/// keeps each sender's previous message. A box matched to the previous frame (nearest
-/// same-class box in world coordinates, within `maxSpeed · Δframe`, as TCLF does) has a
-/// velocity `v`; if `|v| ≥ minSpeed`, it is a mover whose footprint (the box grown by
+/// keeps the boxes of each sender's earlier messages. A box followed back through them
+/// (`TrackedVelocity`) has a velocity `v`; if `|v| ≥ minSpeed`, it is a mover whose footprint (the box grown by
 /// `marginMeters` on each side) shifts by `v · age`, `age` = ego sweep time − sender sweep time.
 /// The warp then reads, for a point `q` of the sender's frame:
 /// - `q − shift` when that lies in a mover's footprint (the car is now at `q`);
@@ -34,26 +33,34 @@ public struct ObjectMotion: Sendable, Equatable {
 
     /// One feature cell at the default grid.
     public static let defaultMarginMeters = 0.8
-    /// Slower boxes are left in place. Velocities come from two sweeps 0.1 s apart, so a
-    /// 0.2 m centre error is already 2.8 m/s of velocity noise; below this it is mostly noise.
+    /// Slower boxes are left in place: below this a fitted velocity is mostly the noise of
+    /// the detected centres.
     public static let minSpeedMetersPerSecond = 3.0
-    /// The matching gate between frames, as late fusion's.
-    public static let maxSpeedMetersPerSecond = 40.0
 
-    /// The movers of `collaborator` over `ageSeconds`, from its boxes and its previous
-    /// snapshot; `nil` when there is nothing to move (no age, no previous frame, no mover).
-    public static func estimate(_ collaborator: AgentObservation, ageSeconds: Double) -> ObjectMotion? {
-        guard ageSeconds > 0, let previous = collaborator.previous, !collaborator.boxes.isEmpty else { return nil }
+    /// The movers of `collaborator` over `ageSeconds`, from its boxes followed back through
+    /// its earlier snapshots (`tracker`); `nil` when there is nothing to move (no age, no
+    /// earlier frame, no mover).
+    public static func estimate(_ collaborator: AgentObservation, ageSeconds: Double,
+                                tracker: TrackedVelocity = TrackedVelocity()) -> ObjectMotion? {
+        guard ageSeconds > 0, !collaborator.history.isEmpty, !collaborator.boxes.isEmpty else { return nil }
         let worldToSensor = collaborator.pose.inverse
         var movers: [Mover] = []
         for box in collaborator.boxes {
             let world = box.transformed(by: collaborator.pose)
-            guard let v = previous.velocity(of: world, now: collaborator.captureTime, maxSpeedMetersPerSecond: maxSpeedMetersPerSecond),
+            guard let v = tracker.velocity(of: world, now: collaborator.captureTime, history: collaborator.history)?.velocity,
                   (v.x * v.x + v.y * v.y).squareRoot() >= minSpeedMetersPerSecond else { continue }
             let shift = worldToSensor.rotate(SIMD3(v.x * ageSeconds, v.y * ageSeconds, 0))
             movers.append(Mover(box: box, shift: SIMD2(shift.x, shift.y)))
         }
         return movers.isEmpty ? nil : ObjectMotion(movers: movers)
+    }
+
+    /// `box` (sender frame) where it is now: shifted when it is one of the movers.
+    public func moved(_ box: Box3D) -> Box3D {
+        guard let mover = movers.first(where: { $0.box == box }) else { return box }
+        var out = box
+        out.x += mover.shift.x; out.y += mover.shift.y
+        return out
     }
 
     /// Where to read the sender's map for the point `q` (sender frame, metres) as the scene

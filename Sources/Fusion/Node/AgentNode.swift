@@ -192,9 +192,8 @@ public final class AgentNode {
 
         var collaborators: [AgentObservation] = []
         for delivery in role.inbox.collect(for: frame.captureTime) {
-            let previous = delivery.previous.map { BoxSnapshot(captureTime: $0.captureTime, pose: $0.pose, boxes: $0.boxes) }
             do {
-                collaborators.append(try AgentObservation(message: delivery.message, codebook: role.codebook, previous: previous))
+                collaborators.append(try AgentObservation(message: delivery.message, codebook: role.codebook, history: delivery.history))
                 report.collaborators.append((delivery.message.agentID, delivery.ageSeconds))
             } catch {
                 summary.decodeFailures += 1

@@ -10,10 +10,11 @@ import V2XCore
 /// - it is *stale* — dropped, not fused — when `t − captureTime > maxAge`;
 /// - messages with `captureTime > t` (the collaborator is ahead of the ego) are not used for
 ///   this frame but kept for the next;
-/// - the message before the one used is handed along as `previous` (late fusion's time
-///   compensation); anything older is discarded.
-/// At most `capacityPerSender` messages are held per collaborator (the oldest go first), so
-/// memory is bounded whatever arrives.
+/// - messages older than the one used are discarded, but the boxes of the last `historyDepth`
+///   admitted before it are handed along as its `history` (time and motion compensation
+///   follow boxes back through them).
+/// At most `capacityPerSender` messages and `historyDepth + capacityPerSender` box snapshots
+/// are held per collaborator (the oldest go first), so memory is bounded whatever arrives.
 public struct CollaboratorInbox: Sendable {
     /// Why a held message was discarded without being fused.
     public enum Discard: String, Sendable, CaseIterable, Hashable {
@@ -30,8 +31,8 @@ public struct CollaboratorInbox: Sendable {
     /// One collaborator's message chosen for a frame.
     public struct Delivery: Sendable {
         public var message: BEVMessage
-        /// The same sender's message before it, if still held.
-        public var previous: BEVMessage?
+        /// The boxes of the same sender's earlier messages, newest first (at most `historyDepth`).
+        public var history: [BoxSnapshot]
         /// How much older than the ego's frame the message is, seconds (≥ 0).
         public var ageSeconds: Double
     }
@@ -40,10 +41,14 @@ public struct CollaboratorInbox: Sendable {
     public let maxAgeSeconds: Double
     /// Messages held per collaborator.
     public let capacityPerSender: Int
+    /// Earlier messages' boxes handed along with a delivery.
+    public let historyDepth: Int
     /// Discarded messages by reason.
     public private(set) var discards: [Discard: Int] = [:]
     /// Per sender, held messages sorted by capture time.
     private var held: [String: [Held]] = [:]
+    /// Per sender, the boxes of admitted messages sorted by capture time.
+    private var snapshots: [String: [BoxSnapshot]] = [:]
     /// Per sender, the newest capture time ever admitted (kept after its messages are gone).
     private var lastHeard: [String: Timestamp] = [:]
 
@@ -52,13 +57,15 @@ public struct CollaboratorInbox: Sendable {
         var used: Bool
     }
 
-    /// - Throws: `V2XError.invalidArgument` for a non-positive age or a capacity below 2.
-    public init(maxAgeSeconds: Double, capacityPerSender: Int = 8) throws {
-        guard maxAgeSeconds.isFinite, maxAgeSeconds > 0, capacityPerSender >= 2 else {
-            throw V2XError(.invalidArgument, "inbox needs a positive max age and room for at least 2 messages per sender")
+    /// - Throws: `V2XError.invalidArgument` for a non-positive age, a capacity below 2 or a
+    ///   negative history depth.
+    public init(maxAgeSeconds: Double, capacityPerSender: Int = 8, historyDepth: Int = TrackedVelocity().maxSteps) throws {
+        guard maxAgeSeconds.isFinite, maxAgeSeconds > 0, capacityPerSender >= 2, historyDepth >= 0 else {
+            throw V2XError(.invalidArgument, "inbox needs a positive max age, room for at least 2 messages per sender and a history depth ≥ 0")
         }
         self.maxAgeSeconds = maxAgeSeconds
         self.capacityPerSender = capacityPerSender
+        self.historyDepth = historyDepth
     }
 
     /// Keeps an admitted message.
@@ -76,6 +83,11 @@ public struct CollaboratorInbox: Sendable {
             if !dropped.used { discards[.overflow, default: 0] += 1 }
         }
         held[message.agentID] = list
+        var boxes = snapshots[message.agentID] ?? []
+        let snapshot = BoxSnapshot(captureTime: message.captureTime, pose: message.pose, boxes: message.boxes)
+        boxes.insert(snapshot, at: boxes.firstIndex { $0.captureTime > message.captureTime } ?? boxes.count)
+        if boxes.count > historyDepth + capacityPerSender { boxes.removeFirst(boxes.count - historyDepth - capacityPerSender) }
+        snapshots[message.agentID] = boxes
     }
 
     /// Senders with at least one held message.
@@ -117,12 +129,12 @@ public struct CollaboratorInbox: Sendable {
                 for h in list[...chosen] where !h.used { discards[.stale, default: 0] += 1 }
                 list.removeSubrange(...chosen)
             } else {
-                out.append(Delivery(message: list[chosen].message, previous: chosen > 0 ? list[chosen - 1].message : nil, ageSeconds: age))
+                let captured = list[chosen].message.captureTime
+                let history = (snapshots[sender] ?? []).filter { $0.captureTime < captured }.suffix(historyDepth).reversed()
+                out.append(Delivery(message: list[chosen].message, history: Array(history), ageSeconds: age))
                 for h in list[..<chosen] where !h.used { discards[.superseded, default: 0] += 1 }
                 list[chosen].used = true
-                // Keep the chosen message and the one before it (the next frame's `previous`).
-                if chosen > 1 { list.removeSubrange(..<(chosen - 1)) }
-                if chosen >= 1 { list[0].used = true }
+                list.removeSubrange(..<chosen)
             }
             held[sender] = list
         }

@@ -148,13 +148,17 @@ public struct CooperativeReplay {
         identities[agentID] ?? SigningIdentity.generate(agentID: agentID)
     }
 
+    /// Earlier frames of a sender the ego keeps for time and motion compensation
+    /// (`TrackedVelocity.maxSteps`).
+    static let historyFrames = TrackedVelocity().maxSteps
+
     /// Drops encodings no setting can reach any more: agents that left the scenario, and
-    /// frames older than the largest delay plus the one extra frame TCLF looks back.
+    /// frames older than the largest delay plus the `historyFrames` a message's history holds.
     mutating func evict(precision: EncoderPrecision, present: Set<String>, now: Timestamp, keepingSeconds: Double) {
         for (agent, frames) in history[precision] ?? [:] {
             guard present.contains(agent) else { history[precision]?[agent] = nil; continue }
             guard let newestUsable = frames.lastIndex(where: { now.seconds(since: $0.captureTime) >= keepingSeconds - 1e-3 }) else { continue }
-            let keepFrom = max(0, newestUsable - 1)
+            let keepFrom = max(0, newestUsable - Self.historyFrames)
             if keepFrom > 0 { history[precision]?[agent] = Array(frames[keepFrom...]) }
         }
     }
@@ -189,7 +193,7 @@ public struct CooperativeReplay {
                     observation.boxes = sent.boxes
                     if index > 0 {
                         let before = frames[index - 1]
-                        observation.previous = BoxSnapshot(captureTime: before.captureTime, pose: noisyPose(before, setting.poseNoise), boxes: before.boxes)
+                        observation.history = [BoxSnapshot(captureTime: before.captureTime, pose: noisyPose(before, setting.poseNoise), boxes: before.boxes)]
                     }
                     bytes.append(try boxMessageBytes(sent, boxes: sent.boxes))
                 case .points:
@@ -215,12 +219,14 @@ public struct CooperativeReplay {
                     bytes.append(coded.byteCount)
                     fractions.append(coded.fractionSent)
                 }
-                if setting.fusion.motionCompensation, index > 0, let anchors = setting.fusion.anchorSelection,
+                if setting.fusion.motionCompensation, let anchors = setting.fusion.anchorSelection,
                    [.denseFeatures, .codedFeatures].contains(setting.payload) {
-                    // The anchors of the sender's previous message, as the ego kept them.
-                    let earlier = frames[index - 1]
-                    observation.previous = BoxSnapshot(
-                        captureTime: earlier.captureTime, pose: noisyPose(earlier, setting.poseNoise), boxes: anchors.anchors(from: earlier.boxes))
+                    // The boxes of the sender's earlier messages, newest first, as the ego kept them.
+                    observation.history = frames[max(0, index - Self.historyFrames)..<index].reversed().map { earlier in
+                        let boxes = setting.payload == .codedFeatures
+                            ? earlier.coded[codedVariant(setting)]?.boxes ?? [] : anchors.anchors(from: earlier.boxes)
+                        return BoxSnapshot(captureTime: earlier.captureTime, pose: noisyPose(earlier, setting.poseNoise), boxes: boxes)
+                    }
                 }
                 collaborators.append(observation)
             }

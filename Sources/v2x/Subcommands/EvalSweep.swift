@@ -15,8 +15,9 @@ struct EvalSweep: ParsableCommand {
         discussion: """
             SCENARIO arguments are scenario folders or split folders (default: data/splits/test under \
             the project, made by `make data`). Rows: no fusion, late (TCLF), early, intermediate fp32 \
-            uncompressed (max, no trust), full stack without trust, full stack (int8 when calibrated, \
-            codebook, trust). Conditions: each --delays value at no pose noise, each --noise value at \
+            uncompressed (selection, no trust), full stack without trust (no trust weights, no motion \
+            compensation), full stack without motion compensation, full stack (int8 when calibrated, \
+            codebook, trust, motion compensation), full stack with pose correction. Conditions: each --delays value at no pose noise, each --noise value at \
             no delay, each --budgets value for the full stack at no delay and no noise. Every agent \
             is encoded once per frame and precision; all settings reuse those encodings. Writes \
             table.md, sweep.json, ap-vs-delay.svg, ap-vs-noise.svg and ap-vs-bytes.svg to --out.

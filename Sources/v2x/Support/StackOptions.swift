@@ -28,8 +28,8 @@ struct StackOptions: ParsableArguments {
     @Flag(help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message).")
     var poseCorrection = false
 
-    @Flag(help: "Move the cars a delayed collaborator saw moving by how far they have gone since its sweep (velocities from its previous message's boxes; senders add up to 16 anchor boxes).")
-    var motionCompensation = false
+    @Flag(inversion: .prefixedNo, help: "Intermediate fusion: move the cars a delayed collaborator saw moving, in its map and among its boxes, by how far they have gone since its sweep (velocities fitted over its last 5 messages' boxes).")
+    var motionCompensation = true
 
     @Flag(inversion: .prefixedNo, help: "Refit the final vehicle boxes to the ego's own returns (L-shape fitting, BoxRefiner).")
     var refineBoxes = true

@@ -8,10 +8,12 @@ struct SweepGrid {
         case late = "late (TCLF)"
         case early = "early (raw points)"
         case dense = "intermediate fp32 uncompressed"
+        /// Without delay awareness: neither trust weights nor motion compensation.
         case fullNoTrust = "full stack, no trust"
+        /// Trust weights without motion compensation.
+        case fullNoMotion = "full stack, no motion compensation"
         case full = "full stack"
         case fullAligned = "full stack + pose correction"
-        case fullMotion = "full stack + motion compensation"
     }
 
     /// When and how collaborators' data reach the ego.
@@ -36,9 +38,9 @@ struct SweepGrid {
     let entries: [Entry]
 
     /// Every row at each delay (no noise) and each noise level (no delay), except the pose
-    /// correction row, which runs without delay only (at each noise level), and the motion
-    /// compensation row, which runs without noise only (at each delay); the full stack alone
-    /// at each budget (no delay, no noise).
+    /// correction row, which runs without delay only (at each noise level), and the row
+    /// without motion compensation, which runs without noise only (at each delay); the full
+    /// stack alone at each budget (no delay, no noise).
     init(delaysMs: [Double], noiseMeters: [Double], budgets: [Int], stack: StackOptions, fullPrecision: EncoderPrecision) throws {
         self.delaysMs = delaysMs; self.noiseMeters = noiseMeters; self.budgets = budgets
         self.stack = stack; self.fullPrecision = fullPrecision
@@ -47,7 +49,7 @@ struct SweepGrid {
         if !delaysMs.contains(0) && noiseMeters.contains(0) { conditions.append(Condition(delayMs: 0, noiseMeters: 0)) }
         var entries: [Entry] = []
         for condition in conditions {
-            for row in Row.allCases where (row != .fullAligned || condition.delayMs == 0) && (row != .fullMotion || condition.noiseMeters == 0) {
+            for row in Row.allCases where (row != .fullAligned || condition.delayMs == 0) && (row != .fullNoMotion || condition.noiseMeters == 0) {
                 entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision)))
             }
         }
@@ -77,16 +79,17 @@ struct SweepGrid {
             fusionOperator = .select
         case .fullNoTrust:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+        case .fullNoMotion:
+            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            trust = TrustModel()
         case .full:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
             trust = TrustModel()
+            motionCompensation = true
         case .fullAligned:
             (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
             trust = TrustModel()
             poseCorrection = BoxAgreementAlignment()
-        case .fullMotion:
-            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            trust = TrustModel()
             motionCompensation = true
         }
         return ReplaySetting(
