@@ -62,41 +62,39 @@ struct SweepGrid {
 
     var settings: [ReplaySetting] { entries.map(\.setting) }
 
+    /// The setting of `row` under `condition`: the stack's options (operator, trust model,
+    /// motion compensation, box stage, budget) with what the row changes: its mode, payload
+    /// and precision; no trust weights in the baselines and the no-trust row, which also
+    /// leaves motion out; pose correction in its row only.
     static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
-        let (mode, precision, payload): (FusionMode, EncoderPrecision, SharedPayload)
-        var trust: TrustModel? = nil
-        var fusionOperator = stack.fusionOperator
-        var poseCorrection: BoxAgreementAlignment? = nil
-        var motionCompensation = false
+        var fusion = stack.setting(name: row.rawValue, mode: .intermediate, delaySeconds: 0, poseNoise: 0).fusion
+        fusion.poseCorrection = nil
+        let (precision, payload): (EncoderPrecision, SharedPayload)
         switch row {
-        case .noFusion: (mode, precision, payload) = (.none, .fp32, .nothing)
-        case .late: (mode, precision, payload) = (.late, .fp32, .boxes)
-        case .early: (mode, precision, payload) = (.early, .fp32, .points)
+        case .noFusion: (fusion.mode, precision, payload) = (.none, .fp32, .nothing)
+        case .late: (fusion.mode, precision, payload) = (.late, .fp32, .boxes)
+        case .early: (fusion.mode, precision, payload) = (.early, .fp32, .points)
         case .dense:
-            (mode, precision, payload) = (.intermediate, .fp32, .denseFeatures)
+            (precision, payload) = (.fp32, .denseFeatures)
             // The uncompressed baseline at its best: attention over whole maps mixes every
             // sender's background into the ego's cells (test AP@0.5 0.651 against 0.736).
-            fusionOperator = .select
-        case .fullNoTrust:
-            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
+            fusion.fusionOperator = .select
+        case .fullNoTrust, .fullNoMotion, .full, .fullAligned:
+            (precision, payload) = (fullPrecision, .codedFeatures)
+        }
+        switch row {
+        case .noFusion, .late, .early, .dense, .fullNoTrust:
+            fusion.trust = nil
+            fusion.motionCompensation = false
         case .fullNoMotion:
-            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            trust = TrustModel()
+            fusion.motionCompensation = false
         case .full:
-            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            trust = TrustModel()
-            motionCompensation = true
+            break
         case .fullAligned:
-            (mode, precision, payload) = (.intermediate, fullPrecision, .codedFeatures)
-            trust = TrustModel()
-            poseCorrection = BoxAgreementAlignment()
-            motionCompensation = true
+            fusion.poseCorrection = BoxAgreementAlignment()
         }
         return ReplaySetting(
-            name: row.rawValue,
-            fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: trust, poseCorrection: poseCorrection,
-                                   motionCompensation: motionCompensation),
-            precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
+            name: row.rawValue, fusion: fusion, precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
             poseNoise: .matching(positionSigmaMeters: condition.noiseMeters), budgetBytes: condition.budgetBytes)
     }
 }
