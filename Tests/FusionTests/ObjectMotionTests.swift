@@ -20,6 +20,36 @@ import V2XCore
         #expect(motion.sourcePosition(for: SIMD2(10, 4)) == SIMD2(10, 4))
     }
 
+    @Test func theQuickRejectAgreesWithTestingEveryFootprint() {
+        // Turned movers with overlapping old and new places; points on a 0.25 m lattice.
+        let movers: [ObjectMotion.Mover] = [
+            .init(box: Box3D(x: 10, y: 0, z: 0, l: 4.5, w: 1.9, h: 1.5, yaw: 0.6), shift: SIMD2(2.4, 1.7)),
+            .init(box: Box3D(x: -6, y: 8, z: 0, l: 12, w: 2.6, h: 3, yaw: -2.2), shift: SIMD2(-1, 3)),
+            .init(box: Box3D(x: 12, y: 1, z: 0, l: 4, w: 1.8, h: 1.5, yaw: 1.4), shift: SIMD2(0, -4)),
+        ]
+        let motion = ObjectMotion(movers: movers, marginMeters: 0.8)
+        func inside(_ box: Box3D, _ p: SIMD2<Double>) -> Bool {
+            let (dx, dy) = (p.x - box.x, p.y - box.y)
+            let along = cos(box.yaw) * dx + sin(box.yaw) * dy, across = -sin(box.yaw) * dx + cos(box.yaw) * dy
+            return abs(along) <= box.l / 2 + 0.8 && abs(across) <= box.w / 2 + 0.8
+        }
+        func reference(_ q: SIMD2<Double>) -> SIMD2<Double>? {
+            for mover in movers where inside(mover.box, q - mover.shift) { return q - mover.shift }
+            for mover in movers where inside(mover.box, q) { return nil }
+            return q
+        }
+        var moved = 0, emptied = 0
+        for i in -100...100 {
+            for j in -100...100 {
+                let q = SIMD2(Double(i) * 0.25, Double(j) * 0.25)
+                let expected = reference(q)
+                #expect(motion.sourcePosition(for: q) == expected)
+                if expected == nil { emptied += 1 } else if expected != q { moved += 1 }
+            }
+        }
+        #expect(moved > 500 && emptied > 100, "the lattice crosses the footprints (\(moved) moved, \(emptied) emptied)")
+    }
+
     @Test func velocitiesComeFromEarlierFramesAndTurnIntoTheSendersFrame() throws {
         // The sender faces +y (yaw 90°) at the origin; one car drove 1 m along world x in 0.1 s,
         // one stood still.

@@ -22,13 +22,30 @@ public struct ObjectMotion: Sendable, Equatable {
         public init(box: Box3D, shift: SIMD2<Double>) { self.box = box; self.shift = shift }
     }
 
-    public var movers: [Mover]
+    public let movers: [Mover]
     /// Footprints are the boxes grown by this much on every side (the encoder's features
     /// spread about a cell beyond the returns).
-    public var marginMeters: Double
+    public let marginMeters: Double
+    /// Each mover's footprint where it was seen.
+    let footprints: [Footprint]
+    /// Every footprint, seen and moved, lies within these sender-frame bounds (min, max), so
+    /// the warp's many cells far from any mover are passed over at once.
+    let reach: (min: SIMD2<Double>, max: SIMD2<Double>)
 
     public init(movers: [Mover], marginMeters: Double = ObjectMotion.defaultMarginMeters) {
         self.movers = movers; self.marginMeters = marginMeters
+        footprints = movers.map { Footprint($0.box, marginMeters: marginMeters) }
+        var low = SIMD2<Double>(repeating: .infinity), high = SIMD2<Double>(repeating: -.infinity)
+        for (mover, footprint) in zip(movers, footprints) {
+            let centre = SIMD2(footprint.x, footprint.y), radius = SIMD2(repeating: footprint.radius)
+            low = pointwiseMin(low, pointwiseMin(centre - radius, centre + mover.shift - radius))
+            high = pointwiseMax(high, pointwiseMax(centre + radius, centre + mover.shift + radius))
+        }
+        reach = (low, high)
+    }
+
+    public static func == (a: ObjectMotion, b: ObjectMotion) -> Bool {
+        a.movers == b.movers && a.marginMeters == b.marginMeters
     }
 
     /// One feature cell at the default grid.
@@ -66,16 +83,33 @@ public struct ObjectMotion: Sendable, Equatable {
     /// Where to read the sender's map for the point `q` (sender frame, metres) as the scene
     /// is now, or `nil` when `q` is where a mover was and no longer is.
     public func sourcePosition(for q: SIMD2<Double>) -> SIMD2<Double>? {
-        for mover in movers where footprint(mover.box, contains: q - mover.shift) { return q - mover.shift }
-        for mover in movers where footprint(mover.box, contains: q) { return nil }
+        guard all(q .>= reach.min), all(q .<= reach.max) else { return q }
+        for (mover, footprint) in zip(movers, footprints) where footprint.contains(q - mover.shift) { return q - mover.shift }
+        for footprint in footprints where footprint.contains(q) { return nil }
         return q
     }
 
-    func footprint(_ box: Box3D, contains p: SIMD2<Double>) -> Bool {
-        let (dx, dy) = (p.x - box.x, p.y - box.y)
-        let (c, s) = (cos(box.yaw), sin(box.yaw))
-        let along = c * dx + s * dy, across = -s * dx + c * dy
-        return abs(along) <= box.l / 2 + marginMeters && abs(across) <= box.w / 2 + marginMeters
+    /// A box's footprint grown by the margin, with its heading's cosine and sine worked out
+    /// once: the warp asks about every cell of the map.
+    struct Footprint: Sendable {
+        let x: Double, y: Double
+        let cosYaw: Double, sinYaw: Double
+        let halfLength: Double, halfWidth: Double
+        /// The circumscribed radius: points farther along either axis are outside.
+        let radius: Double
+
+        init(_ box: Box3D, marginMeters: Double) {
+            x = box.x; y = box.y
+            cosYaw = cos(box.yaw); sinYaw = sin(box.yaw)
+            halfLength = box.l / 2 + marginMeters; halfWidth = box.w / 2 + marginMeters
+            radius = (halfLength * halfLength + halfWidth * halfWidth).squareRoot()
+        }
+
+        func contains(_ p: SIMD2<Double>) -> Bool {
+            let dx = p.x - x, dy = p.y - y
+            guard abs(dx) <= radius, abs(dy) <= radius else { return false }
+            return abs(cosYaw * dx + sinYaw * dy) <= halfLength && abs(-sinYaw * dx + cosYaw * dy) <= halfWidth
+        }
     }
 }
 

@@ -9,7 +9,9 @@ import V2XCore
 /// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
 /// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect →
 /// refine (boxes refitted to the ego's returns, collaborators' anchor boxes adopted where
-/// the ego has too few).
+/// the ego has too few). With `delayFrames`, each message is that many frames older than the
+/// ego's sweep and reaches fusion through a `CollaboratorInbox`, as in a node, with the
+/// boxes of the sender's earlier messages (motion compensation).
 /// Collaborators' messages are built beforehand exactly as nodes build them (int8 encoder
 /// and head when calibrated, selection, codebook, signing), so only the ego's work is timed;
 /// the ego detects with the fused-map head, as a node does. When the
@@ -26,6 +28,8 @@ struct EgoChainBenchmark {
     let source: any ScenarioSource
     let agents: Int
     let frames: Int
+    /// How many frames older than the ego's sweep the fused messages are.
+    let delayFrames: Int
 
     func run() throws {
         let egoID = try GroundTruthExporter.defaultEgoID(of: source)
@@ -39,11 +43,14 @@ struct EgoChainBenchmark {
         let grid = detector.config.featureGrid
         let selector = try CellSelector(threshold: CellSelector.defaultThreshold, budgetBytes: CellSelector.defaultBudgetBytes)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, \(fuser.settings.fusionOperator.rawValue) + trust, boxes refitted, adopted and added; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, \(fuser.settings.fusionOperator.rawValue) + trust, motion compensation, boxes refitted, adopted and added; messages \(delayFrames * 100) ms old; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0
-        let frameCount = min(frames + 2, source.frameIDs.count)
+        var inbox = try CollaboratorInbox(maxAgeSeconds: 0.5)
+        var sentByFrame: [[[UInt8]]] = []
+        let warmUp = 2 + delayFrames
+        let frameCount = min(frames + warmUp, source.frameIDs.count)
         for index in 0..<frameCount {
             let frame = try source.frame(at: index)
             guard let egoFrame = frame.agents.first(where: { $0.agentID == egoID }) else { continue }
@@ -68,6 +75,9 @@ struct EgoChainBenchmark {
                                  boxes: fuser.settings.anchorSelection?.anchors(from: ownBoxes) ?? []))
                 wire.append(out.bytes)
             }
+            sentByFrame.append(wire)
+            guard index >= delayFrames else { continue }
+            wire = sentByFrame[index - delayFrames]
             // The timed chain.
             let t0 = DispatchTime.now().uptimeNanoseconds
             var admitted: [BEVMessage] = []
@@ -75,7 +85,10 @@ struct EgoChainBenchmark {
                 if case .accepted(let m) = gate.admit(message, now: egoFrame.timestamp) { admitted.append(m) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let collaborators = try admitted.map { try AgentObservation(message: $0, codebook: codebook) }
+            for message in admitted { inbox.insert(message) }
+            let collaborators = try inbox.collect(for: egoFrame.timestamp).map {
+                try AgentObservation(message: $0.message, codebook: codebook, history: $0.history)
+            }
             let t2 = DispatchTime.now().uptimeNanoseconds
             let ego = AgentObservation(agentID: egoID, captureTime: egoFrame.timestamp, pose: egoAlignment.sharedToWorld,
                                        features: egoFeatures.map, confidence: egoConfidence, points: egoPoints)
@@ -85,7 +98,7 @@ struct EgoChainBenchmark {
             let t4 = DispatchTime.now().uptimeNanoseconds
             _ = fuser.refined(boxes, ego: ego, collaborators: collaborators)
             let t5 = DispatchTime.now().uptimeNanoseconds
-            guard index >= 2 else { continue }
+            guard index >= warmUp else { continue }
             guard admitted.count == wire.count else {
                 throw V2XError(.rejectedMessage, "the gate rejected \(wire.count - admitted.count) of \(wire.count) benchmark messages: \(gate.rejections)")
             }

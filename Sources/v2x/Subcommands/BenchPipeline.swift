@@ -38,9 +38,12 @@ struct BenchPipeline: AsyncParsableCommand {
     var calibration: String?
     @Option(help: "Time the ego's receiving chain (verify → decode → warp + fuse → detect → refine) with this many agents in all (ego + collaborators) on real frames; uses the shipped model and its codebook unless --model, int8 encoders with --precision int8 (table: --calibration or calibration/<model>/int8.json), the default scenario unless --scenario.")
     var agents: Int?
+    @Option(help: "With --agents: collaborators' messages are this much older than the ego's sweep (whole frames of the 10 Hz scenario), so motion compensation has cars to move.")
+    var delayMs = 0
 
     func validate() throws {
         if let agents, agents < 2 { throw ValidationError("--agents counts the ego and at least one collaborator") }
+        guard delayMs >= 0, delayMs <= 500 else { throw ValidationError("--delay-ms must be in [0, 500] (older messages are stale)") }
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
         if precision != .fp32 && trainSteps > 0 { throw ValidationError("--train-steps applies to --precision fp32 only") }
         if precision == .fp32 && calibration != nil { throw ValidationError("--calibration applies to --precision int8 or both") }
@@ -264,7 +267,8 @@ extension BenchPipeline {
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelURL) ?? detector,
             encoder: encoder, precision: int8 ? "int8" : "fp32",
             codebook: try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook")),
-            source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames
+            source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames,
+            delayFrames: Int((Double(delayMs) / 100).rounded())
         ).run()
     }
 
