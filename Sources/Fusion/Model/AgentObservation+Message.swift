@@ -16,7 +16,4 @@ extension AgentObservation {
             boxes: message.boxes, history: history
         )
     }
-
-    /// This observation's boxes as a snapshot, kept by the ego in the `history` of the sender's later frames.
-    public var boxSnapshot: BoxSnapshot { BoxSnapshot(captureTime: captureTime, pose: pose, boxes: boxes) }
 }
