@@ -106,7 +106,7 @@ import V2XTestSupport
         // The anchors that carry the boxes ride along only when something reads them.
         #expect(FusionSettings(mode: .intermediate).anchorSelection != nil)
         #expect(FusionSettings(mode: .intermediate, adoptsCollaboratorBoxes: false).anchorSelection != nil, "motion compensation reads them")
-        #expect(FusionSettings(mode: .intermediate, motionCompensation: false, adoptsCollaboratorBoxes: false).anchorSelection == nil)
+        #expect(FusionSettings(mode: .intermediate, poseCorrection: nil, motionCompensation: false, adoptsCollaboratorBoxes: false).anchorSelection == nil)
     }
 
     @Test func fusedBoxesTakeTheirHeightFromTheBoxesDetectedOnSingleMaps() throws {

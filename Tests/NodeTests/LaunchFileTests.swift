@@ -18,8 +18,8 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.speed, 1)
         XCTAssertEqual(launch.precision, .fp32)
         XCTAssertEqual(launch.codebook, LaunchFile.defaultCodebook)
-        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .attention, trust: true, poseCorrection: false))
-        XCTAssertNil(launch.fusionSettings.poseCorrection)
+        XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .attention, trust: true, poseCorrection: true))
+        XCTAssertEqual(launch.fusionSettings.poseCorrection, BoxAgreementAlignment())
         XCTAssertEqual(launch.deadlineSeconds, 0.08, accuracy: 1e-12)
         // A YAML integer id is read as the string it spells.
         XCTAssertEqual(launch.agents.map(\.id), ["1", "-1"])
@@ -35,7 +35,7 @@ final class LaunchFileTests: XCTestCase {
             precision: int8
             model: models/m
             codebook: models/m/cb
-            fusion: {mode: late, operator: attention, trust: false, pose_correction: true, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false}
+            fusion: {mode: late, operator: attention, trust: false, pose_correction: false, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false}
             deadline_ms: 120
             max_age_ms: 300
             selection: {budget_bytes: 4000, confidence_threshold: 0.25}
@@ -57,7 +57,7 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.fusionSettings.mode, .late)
         XCTAssertEqual(launch.fusionSettings.fusionOperator, .attention)
         XCTAssertNil(launch.fusionSettings.trust)
-        XCTAssertEqual(launch.fusionSettings.poseCorrection, BoxAgreementAlignment())
+        XCTAssertNil(launch.fusionSettings.poseCorrection)
         XCTAssertFalse(launch.fusionSettings.motionCompensation)
         XCTAssertNil(launch.fusionSettings.boxRefiner)
         XCTAssertFalse(launch.fusionSettings.adoptsCollaboratorBoxes)

@@ -17,8 +17,9 @@ struct EvalSweep: ParsableCommand {
             the project, made by `make data`). Rows: no fusion, late (TCLF), early, intermediate fp32 \
             uncompressed (selection, no trust), full stack without trust (no trust weights, no motion \
             compensation), full stack without motion compensation, full stack (int8 when calibrated, \
-            codebook, trust, motion compensation), full stack with pose correction. Conditions: each --delays value at no pose noise, each --noise value at \
-            no delay, each --budgets value for the full stack at no delay and no noise. Every agent \
+            codebook, trust, motion compensation, pose correction), full stack without pose correction. \
+            Conditions: each --delays value at no pose noise, each --noise value at no delay, each \
+            --budgets value for the full stack at no delay and no noise. Every agent \
             is encoded once per frame and precision; all settings reuse those encodings. Writes \
             table.md, sweep.json, ap-vs-delay.svg, ap-vs-noise.svg and ap-vs-bytes.svg to --out.
             """

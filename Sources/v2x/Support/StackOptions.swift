@@ -25,8 +25,8 @@ struct StackOptions: ParsableArguments {
     @Option(help: "Delay-aware trust: the misplacement (m) at which a cell's weight has fallen to e^(-1/2) (TrustModel's r).")
     var trustTolerance = TrustModel().toleranceMeters
 
-    @Flag(help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message).")
-    var poseCorrection = false
+    @Flag(inversion: .prefixedNo, help: "Correct collaborators' poses from the agreement of their boxes with the ego's before fusing (senders add up to 16 anchor boxes to each message; exact poses are left as they are).")
+    var poseCorrection = true
 
     @Flag(inversion: .prefixedNo, help: "Intermediate fusion: move the cars a delayed collaborator saw moving, in its map and among its boxes, by how far they have gone since its sweep (velocities fitted over its last 5 messages' boxes).")
     var motionCompensation = true

@@ -13,7 +13,8 @@ struct SweepGrid {
         /// Trust weights without motion compensation.
         case fullNoMotion = "full stack, no motion compensation"
         case full = "full stack"
-        case fullAligned = "full stack + pose correction"
+        /// Without pose correction.
+        case fullUncorrected = "full stack, no pose correction"
     }
 
     /// When and how collaborators' data reach the ego.
@@ -37,10 +38,10 @@ struct SweepGrid {
     let fullPrecision: EncoderPrecision
     let entries: [Entry]
 
-    /// Every row at each delay (no noise) and each noise level (no delay), except the pose
-    /// correction row, which runs without delay only (at each noise level), and the row
-    /// without motion compensation, which runs without noise only (at each delay); the full
-    /// stack alone at each budget (no delay, no noise).
+    /// Every row at each delay (no noise) and each noise level (no delay), except the row
+    /// without pose correction, which runs without delay only (at each noise level), and the
+    /// row without motion compensation, which runs without noise only (at each delay); the
+    /// full stack alone at each budget (no delay, no noise).
     init(delaysMs: [Double], noiseMeters: [Double], budgets: [Int], stack: StackOptions, fullPrecision: EncoderPrecision) throws {
         self.delaysMs = delaysMs; self.noiseMeters = noiseMeters; self.budgets = budgets
         self.stack = stack; self.fullPrecision = fullPrecision
@@ -49,7 +50,7 @@ struct SweepGrid {
         if !delaysMs.contains(0) && noiseMeters.contains(0) { conditions.append(Condition(delayMs: 0, noiseMeters: 0)) }
         var entries: [Entry] = []
         for condition in conditions {
-            for row in Row.allCases where (row != .fullAligned || condition.delayMs == 0) && (row != .fullNoMotion || condition.noiseMeters == 0) {
+            for row in Row.allCases where (row != .fullUncorrected || condition.delayMs == 0) && (row != .fullNoMotion || condition.noiseMeters == 0) {
                 entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision)))
             }
         }
@@ -65,10 +66,9 @@ struct SweepGrid {
     /// The setting of `row` under `condition`: the stack's options (operator, trust model,
     /// motion compensation, box stage, budget) with what the row changes: its mode, payload
     /// and precision; no trust weights in the baselines and the no-trust row, which also
-    /// leaves motion out; pose correction in its row only.
+    /// leaves motion out; no pose correction in the baselines and in its own row.
     static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
         var fusion = stack.setting(name: row.rawValue, mode: .intermediate, delaySeconds: 0, poseNoise: 0).fusion
-        fusion.poseCorrection = nil
         let (precision, payload): (EncoderPrecision, SharedPayload)
         switch row {
         case .noFusion: (fusion.mode, precision, payload) = (.none, .fp32, .nothing)
@@ -79,19 +79,23 @@ struct SweepGrid {
             // The uncompressed baseline at its best: attention over whole maps mixes every
             // sender's background into the ego's cells (test AP@0.5 0.651 against 0.736).
             fusion.fusionOperator = .select
-        case .fullNoTrust, .fullNoMotion, .full, .fullAligned:
+        case .fullNoTrust, .fullNoMotion, .full, .fullUncorrected:
             (precision, payload) = (fullPrecision, .codedFeatures)
         }
         switch row {
-        case .noFusion, .late, .early, .dense, .fullNoTrust:
+        case .noFusion, .late, .early, .dense:
+            fusion.trust = nil
+            fusion.motionCompensation = false
+            fusion.poseCorrection = nil
+        case .fullNoTrust:
             fusion.trust = nil
             fusion.motionCompensation = false
         case .fullNoMotion:
             fusion.motionCompensation = false
         case .full:
             break
-        case .fullAligned:
-            fusion.poseCorrection = BoxAgreementAlignment()
+        case .fullUncorrected:
+            fusion.poseCorrection = nil
         }
         return ReplaySetting(
             name: row.rawValue, fusion: fusion, precision: precision, payload: payload, delaySeconds: condition.delayMs / 1000,
