@@ -7,7 +7,8 @@ import Scenario
 import V2XCore
 
 /// The ego's receiving chain with N − 1 collaborators, timed per stage on real frames:
-/// verify (signature, replay window, age) → decode (codebook) → warp + fuse → detect →
+/// verify (signature, replay window, age) → decode (codebook) → align (pose correction) →
+/// warp + fuse → detect →
 /// refine (boxes refitted to the ego's returns, collaborators' anchor boxes adopted where
 /// the ego has too few). With `delayFrames`, each message is that many frames older than the
 /// ego's sweep and reaches fusion through a `CollaboratorInbox`, as in a node, with the
@@ -57,7 +58,12 @@ struct EgoChainBenchmark {
             let egoAlignment = HeadingAlignment(lidarPose: egoFrame.lidarPose)
             let egoPoints = egoAlignment.shared(egoFrame.points)
             let egoFeatures = try encoder.encode(egoPoints, sensorToWorld: egoAlignment.sharedToWorld)
-            let egoConfidence = try detector.confidenceMap(egoFeatures).values
+            // As a node, before its receiving chain: its own head's boxes, refitted (levelling,
+            // confirmation and pose correction read them).
+            let egoHead = try detector.headOutput(egoFeatures)
+            let egoConfidence = try detector.confidenceMap(headOutput: egoHead).values
+            let egoDecoded = try detector.decoder.decode(egoHead)
+            let egoBoxes = fuser.settings.boxRefiner.map { $0.refine(egoDecoded, points: egoPoints) } ?? egoDecoded
             var wire: [[UInt8]] = []
             for sender in senders {
                 guard let agent = frame.agents.first(where: { $0.agentID == sender.sweepOf }), let identity = identities[sender.id] else { continue }
@@ -86,12 +92,14 @@ struct EgoChainBenchmark {
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
             for message in admitted { inbox.insert(message) }
-            let collaborators = try inbox.collect(for: egoFrame.timestamp).map {
+            let received = try inbox.collect(for: egoFrame.timestamp).map {
                 try AgentObservation(message: $0.message, codebook: codebook, history: $0.history)
             }
             let t2 = DispatchTime.now().uptimeNanoseconds
             let ego = AgentObservation(agentID: egoID, captureTime: egoFrame.timestamp, pose: egoAlignment.sharedToWorld,
-                                       features: egoFeatures.map, confidence: egoConfidence, points: egoPoints)
+                                       features: egoFeatures.map, confidence: egoConfidence, boxes: egoBoxes, points: egoPoints)
+            let collaborators = fuser.aligned(received, to: ego)
+            let tAligned = DispatchTime.now().uptimeNanoseconds
             let fused = try fuser.fuseFeatures(ego: ego, collaborators: collaborators)
             let t3 = DispatchTime.now().uptimeNanoseconds
             let boxes = try fusionHead.detect(fused)
@@ -105,7 +113,7 @@ struct EgoChainBenchmark {
             bytes += wire.reduce(0) { $0 + $1.count }
             messages += wire.count
             let id = frame.frameID
-            for (stage, start, end) in [("verify", t0, t1), ("decode", t1, t2), ("warp+fuse", t2, t3), ("detect", t3, t4), ("refine", t4, t5), ("total", t0, t5)] {
+            for (stage, start, end) in [("verify", t0, t1), ("decode", t1, t2), ("align", t2, tAligned), ("warp+fuse", tAligned, t3), ("detect", t3, t4), ("refine", t4, t5), ("total", t0, t5)] {
                 records.append(LatencyRecord(agent: egoID, stage: stage, frame: id, nanoseconds: Int64(end - start)))
             }
         }
