@@ -73,6 +73,28 @@ import V2XCore
         #expect(ObjectMotion.estimate(alone, ageSeconds: 0.3) == nil)
     }
 
+    @Test func aMoverMustOutrunTheNoiseOfItsFittedVelocity() throws {
+        // A car at 10 m/s along x, 20 m from a sender whose pose σ is 0.4 m and 0.4°.
+        let now = Timestamp(seconds: 10)
+        func snapshots(_ n: Int) -> [BoxSnapshot] {
+            (1...n).map { k in BoxSnapshot(captureTime: Timestamp(seconds: 10 - 0.1 * Double(k)), pose: .identity,
+                                           boxes: [car(20 - Double(k), 0)]) }
+        }
+        var sender = AgentObservation(agentID: "s", captureTime: now, pose: .identity,
+                                      poseUncertainty: PoseUncertainty(positionSigmaMeters: 0.4, yawSigmaRadians: 0.4 * .pi / 180),
+                                      boxes: [car(20, 0)], history: snapshots(1))
+        // Two sweeps 0.1 s apart: centres off by about 0.45 m make the velocity err by 6.4 m/s.
+        #expect(ObjectMotion.estimate(sender, ageSeconds: 0.3) == nil)
+        // Six sweeps over 0.5 s: 1.1 m/s, and the car is a mover.
+        sender.history = snapshots(5)
+        let motion = try #require(ObjectMotion.estimate(sender, ageSeconds: 0.3))
+        #expect(abs(motion.movers[0].shift.x - 3) < 1e-6)
+        // With an exact pose two sweeps are enough (0.2 m of detection error: 2.8 m/s).
+        sender.history = snapshots(1)
+        sender.poseUncertainty = .exact
+        #expect(ObjectMotion.estimate(sender, ageSeconds: 0.3) != nil)
+    }
+
     @Test func theWarpMovesAMoversFeatures() throws {
         let grid = try BEVGrid(minX: -4, maxX: 4, minY: -4, maxY: 4, cellSizeMeters: 1)
         var map = FeatureMap(height: 8, width: 8, channels: 1)

@@ -26,6 +26,9 @@ import V2XCore
         #expect(abs(short.velocity.x - 14) < 1e-6, "two frames: 0.4 m of noise over 0.1 s")
         #expect(abs(long.velocity.x - 10) < 1, "five frames: \(long.velocity.x)")
         #expect(abs(long.velocity.y) < 1e-6)
+        // Six centres 0.1 s apart: √Σ(t − t̄)² = √0.175 s; two: √0.005 s.
+        #expect(abs(long.timeSpread - 0.175.squareRoot()) < 1e-9 && abs(short.timeSpread - 0.005.squareRoot()) < 1e-9)
+        #expect(abs(long.velocitySigma(centreSigmaMeters: 0.2) - 0.2 / 0.175.squareRoot()) < 1e-9)
     }
 
     @Test func laterStepsFollowThePredictionNotTheNearestBox() throws {

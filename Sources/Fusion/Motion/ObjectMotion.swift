@@ -53,10 +53,19 @@ public struct ObjectMotion: Sendable, Equatable {
     /// Slower boxes are left in place: below this a fitted velocity is mostly the noise of
     /// the detected centres.
     public static let minSpeedMetersPerSecond = 3.0
+    /// How far a detected centre is off, metres, with an exact pose.
+    public static let detectionSigmaMeters = 0.2
+    /// A box moves only when its speed is at least this many standard errors of its fitted
+    /// velocity: a short track, or a sender whose pose is noisy from sweep to sweep, makes a
+    /// parked car look like a mover.
+    public static let significance = 3.0
 
     /// The movers of `collaborator` over `ageSeconds`, from its boxes followed back through
     /// its earlier snapshots (`tracker`); `nil` when there is nothing to move (no age, no
-    /// earlier frame, no mover).
+    /// earlier frame, no mover). A box is a mover when its speed reaches `minSpeed` and
+    /// `significance` standard errors of its velocity, each followed centre taken to be off by
+    /// `σ² = σ_d² + σ_p² + (d·σ_ψ)²` (detection, the sender's reported pose σ, and its yaw σ at
+    /// the box's distance `d`).
     public static func estimate(_ collaborator: AgentObservation, ageSeconds: Double,
                                 tracker: TrackedVelocity = TrackedVelocity()) -> ObjectMotion? {
         guard ageSeconds > 0, !collaborator.history.isEmpty, !collaborator.boxes.isEmpty else { return nil }
@@ -64,8 +73,12 @@ public struct ObjectMotion: Sendable, Equatable {
         var movers: [Mover] = []
         for box in collaborator.boxes {
             let world = box.transformed(by: collaborator.pose)
-            guard let v = tracker.velocity(of: world, now: collaborator.captureTime, history: collaborator.history)?.velocity,
-                  (v.x * v.x + v.y * v.y).squareRoot() >= minSpeedMetersPerSecond else { continue }
+            guard let fit = tracker.velocity(of: world, now: collaborator.captureTime, history: collaborator.history) else { continue }
+            let v = fit.velocity, speed = (v.x * v.x + v.y * v.y).squareRoot()
+            let pose = collaborator.poseUncertainty, yawShift = hypot(box.x, box.y) * pose.yawSigmaRadians
+            let centreSigma = (detectionSigmaMeters * detectionSigmaMeters + pose.positionSigmaMeters * pose.positionSigmaMeters
+                               + yawShift * yawShift).squareRoot()
+            guard speed >= minSpeedMetersPerSecond, speed >= significance * fit.velocitySigma(centreSigmaMeters: centreSigma) else { continue }
             let shift = worldToSensor.rotate(SIMD3(v.x * ageSeconds, v.y * ageSeconds, 0))
             movers.append(Mover(box: box, shift: SIMD2(shift.x, shift.y)))
         }

@@ -11,6 +11,23 @@ import V2XCore
 /// of the followed centres over their capture times; the track ends at the first snapshot
 /// with no match.
 public struct TrackedVelocity: Sendable, Equatable {
+    /// A fitted velocity and how well the track's times pin it down.
+    public struct Fit: Sendable, Equatable {
+        /// Metres per second, world frame.
+        public var velocity: SIMD2<Double>
+        /// From the oldest followed centre to the box, seconds.
+        public var spanSeconds: Double
+        /// `√Σ(t − t̄)²` over the followed centres' times, seconds: a centre error of σ metres
+        /// (each centre independently, per axis) makes the fitted velocity err by
+        /// σ / `timeSpread` m/s per axis.
+        public var timeSpread: Double
+
+        /// The velocity's standard error per axis, m/s, for centres off by `sigmaMeters` each.
+        public func velocitySigma(centreSigmaMeters sigmaMeters: Double) -> Double {
+            sigmaMeters / timeSpread
+        }
+    }
+
     /// The fastest plausible object, m/s: the first step's gate.
     public var maxSpeedMetersPerSecond: Double
     /// How far from the predicted centre a later step may find its box, metres.
@@ -24,9 +41,9 @@ public struct TrackedVelocity: Sendable, Equatable {
         self.maxSteps = maxSteps
     }
 
-    /// The velocity (m/s, world frame) of `box` (world frame, seen at `now`) and the time
-    /// span it was fitted over (s); `nil` when not even the newest snapshot matches it.
-    public func velocity(of box: Box3D, now: Timestamp, history: [BoxSnapshot]) -> (velocity: SIMD2<Double>, spanSeconds: Double)? {
+    /// The velocity of `box` (world frame, seen at `now`) fitted over its track; `nil` when not
+    /// even the newest snapshot matches it.
+    public func velocity(of box: Box3D, now: Timestamp, history: [BoxSnapshot]) -> Fit? {
         var track: [(t: Double, p: SIMD2<Double>)] = [(0, SIMD2(box.x, box.y))]
         var velocity: SIMD2<Double>?
         for snapshot in history.prefix(maxSteps) {
@@ -47,7 +64,9 @@ public struct TrackedVelocity: Sendable, Equatable {
             velocity = Self.slope(track)
         }
         guard let velocity, let oldest = track.last else { return nil }
-        return (velocity, -oldest.t)
+        let meanT = track.map(\.t).reduce(0, +) / Double(track.count)
+        let spread = track.map { ($0.t - meanT) * ($0.t - meanT) }.reduce(0, +).squareRoot()
+        return Fit(velocity: velocity, spanSeconds: -oldest.t, timeSpread: spread)
     }
 
     /// The least-squares slope of positions over times.
