@@ -1,14 +1,15 @@
 import Foundation
 import V2XCore
 
-/// Age-aware motion compensation of a collaborator's map: the cars it saw moving are moved
-/// in its map by how far they have gone since its sweep, before the map is fused.
+/// Age-aware motion compensation of a collaborator's map and boxes: the cars it saw moving
+/// are moved by how far they have gone since its sweep, before they are fused.
 ///
 /// A sender's message carries its confident boxes (the pose-correction anchors); the ego
 /// keeps the boxes of each sender's earlier messages. A box followed back through them
-/// (`TrackedVelocity`) has a velocity `v`; if `|v| ≥ minSpeed`, it is a mover whose footprint (the box grown by
-/// `marginMeters` on each side) shifts by `v · age`, `age` = ego sweep time − sender sweep time.
-/// The warp then reads, for a point `q` of the sender's frame:
+/// (`TrackedVelocity`) has a velocity `v`; when `v` is fast and sure enough (`estimate`), the
+/// box is a mover whose footprint (the box grown by `marginMeters` on each side) shifts by
+/// `v · age`, `age` = ego sweep time − sender sweep time. The warp then reads, for a point `q`
+/// of the sender's frame:
 /// - `q − shift` when that lies in a mover's footprint (the car is now at `q`);
 /// - nothing when `q` lies in a mover's old footprint only (the car has left `q`);
 /// - `q` otherwise.
