@@ -45,13 +45,13 @@ public struct TrackedVelocity: Sendable, Equatable {
     /// even the newest snapshot matches it.
     public func velocity(of box: Box3D, now: Timestamp, history: [BoxSnapshot]) -> Fit? {
         var track: [(t: Double, p: SIMD2<Double>)] = [(0, SIMD2(box.x, box.y))]
-        var velocity: SIMD2<Double>?
+        var fit: Fit?
         for snapshot in history.prefix(maxSteps) {
             let t = -now.seconds(since: snapshot.captureTime)
             let last = track[track.count - 1]
             guard t < last.t else { continue }
-            let predicted = velocity.map { last.p + $0 * (t - last.t) } ?? last.p
-            let gate = velocity == nil ? maxSpeedMetersPerSecond * (last.t - t) : followGateMeters
+            let predicted = fit.map { last.p + $0.velocity * (t - last.t) } ?? last.p
+            let gate = fit == nil ? maxSpeedMetersPerSecond * (last.t - t) : followGateMeters
             var best: (distance: Double, p: SIMD2<Double>)?
             for candidate in snapshot.boxes where candidate.label == box.label {
                 let world = candidate.transformed(by: snapshot.pose)
@@ -61,16 +61,13 @@ public struct TrackedVelocity: Sendable, Equatable {
             }
             guard let match = best else { break }
             track.append((t, match.p))
-            velocity = Self.slope(track)
+            fit = Self.fitted(track)
         }
-        guard let velocity, let oldest = track.last else { return nil }
-        let meanT = track.map(\.t).reduce(0, +) / Double(track.count)
-        let spread = track.map { ($0.t - meanT) * ($0.t - meanT) }.reduce(0, +).squareRoot()
-        return Fit(velocity: velocity, spanSeconds: -oldest.t, timeSpread: spread)
+        return fit
     }
 
-    /// The least-squares slope of positions over times.
-    static func slope(_ track: [(t: Double, p: SIMD2<Double>)]) -> SIMD2<Double> {
+    /// The least-squares fit of positions over times (at least two distinct times).
+    static func fitted(_ track: [(t: Double, p: SIMD2<Double>)]) -> Fit {
         let n = Double(track.count)
         let meanT = track.map(\.t).reduce(0, +) / n
         let meanP = track.map(\.p).reduce(SIMD2<Double>.zero, +) / n
@@ -79,6 +76,7 @@ public struct TrackedVelocity: Sendable, Equatable {
             num += (t - meanT) * (p - meanP)
             den += (t - meanT) * (t - meanT)
         }
-        return den > 0 ? num / den : .zero
+        return Fit(velocity: den > 0 ? num / den : .zero, spanSeconds: -(track.map(\.t).min() ?? 0),
+                   timeSpread: den.squareRoot())
     }
 }
