@@ -5,7 +5,7 @@ import V2XCore
 
 @Suite("Generator agent selection")
 struct AgentSelectionTests {
-    @Test("every bundled preset finds its connected vehicles for 150 frames", arguments: ["intersection", "urban-grid", "highway", "suburban-t-junction"])
+    @Test("every bundled preset finds its connected vehicles for 150 frames", arguments: ["intersection", "urban-grid", "highway", "suburban-t-junction", "freight-junction"])
     func presetsFindAgents(presetName: String) throws {
         let preset = try GeneratorFixtures.preset(presetName)
         for seed: UInt64 in [1, 2, 3] {

@@ -5,7 +5,7 @@ import V2XCore
 
 @Suite("Generator traffic")
 struct TrafficSimulationTests {
-    @Test("vehicles never overlap, keep their ids and move", arguments: ["intersection", "urban-grid", "suburban-t-junction", "highway"])
+    @Test("vehicles never overlap, keep their ids and move", arguments: ["intersection", "urban-grid", "suburban-t-junction", "highway", "freight-junction"])
     func noOverlap(presetName: String) throws {
         let preset = try GeneratorFixtures.preset(presetName)
         let world = WorldBuilder(preset: preset, seed: 11).build()
