@@ -107,7 +107,19 @@ import V2XCore
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_agent_kind: drone\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_timestamp_ns: 1.5\n", .malformedData),
         ("lidar_pose: [0, 0, 0, 0, 0, 0]\nv2x_reported_lidar_pose: [0, 0, 0, 0, 0, .inf]\n", .nonFiniteValue),
+        ("lidar_pose: [0, 0, 0, 0, 0, nan]\n", .nonFiniteValue),
+        ("lidar_pose: [0, 0, 1e999, 0, 0, 0]\n", .nonFiniteValue),
+        ("lidar_pose: [0, 0, '', 0, 0, 0]\n", .malformedData),
     ]
+
+    /// Numbers are read from the scalar's text whatever YAML would type it as: quoted,
+    /// padded with spaces, or an integer.
+    @Test func quotedAndPaddedNumbersAreRead() throws {
+        let metadata = try OPV2VFrameMetadata.parse("lidar_pose: [' 1.5 ', \"2\", 3, 0, 0, 0]\nv2x_timestamp_ns: ' 42'\n", path: "ok.yaml")
+        #expect(metadata.lidarPose.translation.x == 1.5)
+        #expect(metadata.lidarPose.translation.z == 3)
+        #expect(metadata.timestamp == Timestamp(nanoseconds: 42))
+    }
 
     @Test(arguments: 0..<badDocuments.count)
     func badValuesAreTypedErrorsNamingTheFile(case index: Int) {
