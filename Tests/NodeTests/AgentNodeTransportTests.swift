@@ -127,6 +127,9 @@ final class AgentNodeTransportTests: XCTestCase {
         XCTAssertEqual(reports.last?.frameIndex, frameCount - 1)
         XCTAssertTrue(reports.allSatisfy { $0.detections != nil })
         XCTAssertTrue(reports.allSatisfy { $0.message.bytes > 0 && $0.message.bytes <= 4096 })
+        // Reading the sweep is reported first, outside the frame's total, which comes last.
+        XCTAssertTrue(reports.allSatisfy { $0.stages.first?.name == "load" && $0.stages.last?.name == "total" })
+        XCTAssertTrue(reports.allSatisfy { $0.stages.allSatisfy { $0.nanoseconds >= 0 } })
 
         // While the collaborator ran, its verified messages were decoded and fused.
         let fusedWhileAlive = reports.filter { $0.frameIndex < cavFrames && $0.collaborators.contains { $0.agentID == "cav" } }

@@ -79,7 +79,10 @@ public final class AgentNode {
             if shouldStop() { break }
             let now = clock.scenarioTime(atWall: WallClock.now())
             guard let index = ScenarioClock.frameToProcess(captureTimes: times, after: last, now: now) else { continue }
-            var report = try process(source.frame(at: index), index: index, clock: clock)
+            let loadStart = WallClock.monotonicNanoseconds()
+            let frame = try source.frame(at: index)
+            let loadNanoseconds = WallClock.monotonicNanoseconds() - loadStart
+            var report = try process(frame, index: index, clock: clock, loadNanoseconds: loadNanoseconds)
             report.skippedBefore = index - next
             summary.framesSkipped += index - next
             summary.framesProcessed += 1
@@ -121,9 +124,9 @@ public final class AgentNode {
     }
 
     /// One frame through the pipeline.
-    private func process(_ frame: NodeFrame, index: Int, clock: ScenarioClock) throws -> NodeFrameReport {
+    private func process(_ frame: NodeFrame, index: Int, clock: ScenarioClock, loadNanoseconds: Int64) throws -> NodeFrameReport {
         let start = WallClock.monotonicNanoseconds()
-        var stages: [NodeFrameReport.Stage] = []
+        var stages: [NodeFrameReport.Stage] = [.init(name: "load", nanoseconds: loadNanoseconds)]
         func lap(_ name: String, since t: Int64) -> Int64 {
             let now = WallClock.monotonicNanoseconds()
             stages.append(.init(name: name, nanoseconds: now - t))

@@ -24,8 +24,9 @@ public struct NodeFrameReport: Sendable {
     public var captureTime: Timestamp
     /// Frames passed over just before this one because the node was behind the sensor.
     public var skippedBefore: Int
-    /// In pipeline order. Every node: `encode`, `head` (confidence and own boxes),
-    /// `refine-own` (its boxes refitted to its returns, when refining), `message`
+    /// In pipeline order. Every node: `load` (reading its sweep and pose from the scenario:
+    /// the sensor driver's share, before the frame's clock starts, so not in `total`),
+    /// `encode`, `head` (confidence and own boxes), `refine-own` (its boxes refitted to its returns, when refining), `message`
     /// (cell selection, codebook, serialization, signature), `publish`; the ego also
     /// `receive-wait` (deadline wait, verification included), `decode`, `fuse` (warp and
     /// fuse, intermediate only), `detect` (late and early: refitting included), `refine`
