@@ -10,12 +10,13 @@ struct V2X: AsyncParsableCommand {
         subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, Codebook.self, Quantize.self, NodeCommand.self, Launch.self, Keygen.self, Bench.self]
     )
 
-    /// Gets OpenBLAS onto this CPU's vector kernels and sets up the allocator before anything
-    /// runs (see `OpenBLASCore` and `AllocatorTuning`).
+    /// Gets OpenBLAS onto this CPU's vector kernels with workers that sleep between calls, and
+    /// sets up the allocator, before anything runs (see `OpenBLASCore`, `OpenBLASWorkerTimeout`
+    /// and `AllocatorTuning`).
     static func main() async {
-        if let core = OpenBLASCore.recommendedForThisCPU {
-            ProcessEnvironment.reexecuting(with: [OpenBLASCore.environmentVariable: core])
-        }
+        var settings = [OpenBLASWorkerTimeout.environmentVariable: OpenBLASWorkerTimeout.sleepAtOnce]
+        if let core = OpenBLASCore.recommendedForThisCPU { settings[OpenBLASCore.environmentVariable] = core }
+        ProcessEnvironment.reexecuting(with: settings)
         AllocatorTuning.retainLargeBuffers()
         await main(nil)
     }

@@ -61,10 +61,10 @@ struct BenchKernels: ParsableCommand {
     }
 
     func run() throws {
-        // oneDNN's OpenMP workers (libgomp) and OpenBLAS's workers otherwise spin after each
-        // call (OpenBLAS for 2^28 cycles) on the cores the next measurement needs: a two-thread
+        // oneDNN's OpenMP workers (libgomp) otherwise spin after each call on the cores the next
+        // measurement needs, as OpenBLAS's did (`V2X.main` makes those sleep): a two-thread
         // int8 layer then ran at its one-thread speed in most benchmark processes.
-        ProcessEnvironment.reexecuting(with: ["OMP_WAIT_POLICY": "passive", "OPENBLAS_THREAD_TIMEOUT": "4"])
+        ProcessEnvironment.reexecuting(with: ["OMP_WAIT_POLICY": "passive"])
         let shapes = [
             Shape(name: "pillar linear 10→64, \(pillars)×32", height: pillars, width: 32, inputChannels: 10, outputChannels: 64, kernel: 1, stride: 1, padding: 0, isLinear: true),
             Shape(name: "conv3×3 s1 64→64, 128²", height: 128, width: 128, inputChannels: 64, outputChannels: 64, kernel: 3, stride: 1, padding: 1),

@@ -108,12 +108,6 @@ struct BenchPipeline: AsyncParsableCommand {
         }
     }
 
-    /// A pause longer than OpenBLAS's default worker timeout (2^28 cycles, about 0.1 s), so
-    /// its workers have gone to sleep before the next block is timed.
-    static func letOpenBLASWorkersSleep() {
-        Thread.sleep(forTimeInterval: 0.5)
-    }
-
     private func printPeakRSS() {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -191,10 +185,9 @@ struct BenchPipeline: AsyncParsableCommand {
 
 extension BenchPipeline {
     /// Times the int8 encoder (and for `both` the fp32 one first, on the same sweeps), then
-    /// each layer of both. Each encoder runs in its own block, after a pause: OpenBLAS's
-    /// workers spin for a while after every fp32 call, and on two cores they would take the
-    /// core the int8 kernels' second thread needs, which a process running only the int8
-    /// encoder does not see.
+    /// each layer of both. Each encoder runs in its own block; OpenBLAS's workers sleep as
+    /// soon as an fp32 call ends (`OpenBLASWorkerTimeout`), so they do not take the core the
+    /// int8 kernels' second thread needs.
     fileprivate func benchEncoders(detector: BEVDetector, clouds: [PointCloud], meanPoints: Int) throws {
         let (int8, origin) = try int8Encoder(detector: detector, clouds: clouds)
         let both = precision == .both
@@ -208,7 +201,6 @@ extension BenchPipeline {
             return out
         }
         let fp32Times = both ? try times { _ = try detector.encode($0) } : []
-        if both { Self.letOpenBLASWorkersSleep() }
         let int8Times = try times { _ = try int8.encode($0) }
         let config = detector.config
         print("bench pipeline: encoder points → BEV features (\(config.featureGrid.width)×\(config.featureGrid.height)×\(config.featureChannels)), grid \(config.grid.width)×\(config.grid.height) at \(config.grid.cellSizeMeters) m, \(frames) frames, mean \(meanPoints) points")
@@ -225,7 +217,6 @@ extension BenchPipeline {
             try (0..<(frames + 3)).map { try encoder.encodeProfiled(clouds[$0 % clouds.count]).timings }.dropFirst(3).map { $0 }
         }
         let fp32Layers = try reference.map(layerTimes) ?? []
-        if both { Self.letOpenBLASWorkersSleep() }
         let int8Layers = try layerTimes(int8)
         print("  per step, median ms (GOPS = 2 × multiply–adds / time)")
         print("  step        int8 ms   GOPS" + (both ? "   fp32 ms   GOPS   fp32/int8" : ""))
