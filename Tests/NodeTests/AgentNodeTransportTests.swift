@@ -123,6 +123,7 @@ final class AgentNodeTransportTests: XCTestCase {
 
         // Every frame was either fused and written or skipped behind the sensor; the last one always runs.
         XCTAssertEqual(summary.framesProcessed + summary.framesSkipped, frameCount)
+        XCTAssertGreaterThan(summary.cpuSeconds ?? 0, 0, "the run's CPU time is recorded")
         XCTAssertEqual(reports.count, summary.framesProcessed)
         XCTAssertEqual(reports.last?.frameIndex, frameCount - 1)
         XCTAssertTrue(reports.allSatisfy { $0.detections != nil })

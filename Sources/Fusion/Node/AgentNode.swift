@@ -71,6 +71,7 @@ public final class AgentNode {
         shouldStop: () -> Bool, onFrame: (NodeFrameReport) throws -> Void
     ) throws -> NodeRunSummary {
         let times = Array(source.captureTimes.prefix(frameLimit ?? Int.max))
+        let cpuStart = WallClock.processCPUNanoseconds()
         var last: Int?
         while !shouldStop() {
             let next = (last ?? -1) + 1
@@ -95,6 +96,7 @@ public final class AgentNode {
             summary.ending = "frame-limit"
         }
         try drainDelayed(clock: clock)
+        summary.cpuSeconds = Double(WallClock.processCPUNanoseconds() - cpuStart) / 1e9
         return finalSummary()
     }
 

@@ -24,6 +24,10 @@ public struct NodeRunSummary: Sendable, Equatable, Codable {
     public var collaboratorsFused = 0
     /// Why the run ended: `finished`, `stopped` (signal) or `frame-limit`.
     public var ending = "finished"
+    /// CPU time the process used during the run, all threads, user and system: frames,
+    /// waiting and sending (model loading before it excluded). `nil` in summaries written
+    /// before it was recorded.
+    public var cpuSeconds: Double?
 
     public init(agent: String, isEgo: Bool) { self.agent = agent; self.isEgo = isEgo }
 
@@ -41,5 +45,6 @@ public struct NodeRunSummary: Sendable, Equatable, Codable {
         case messagesDiscarded = "messages_discarded"
         case decodeFailures = "decode_failures"
         case collaboratorsFused = "collaborators_fused"
+        case cpuSeconds = "cpu_seconds"
     }
 }

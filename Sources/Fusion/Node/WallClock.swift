@@ -17,4 +17,12 @@ public enum WallClock {
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
+
+    /// Nanoseconds of CPU time this process has used on all its threads, user and system
+    /// (`CLOCK_PROCESS_CPUTIME_ID`): what a node costs the host, whatever it waited for.
+    public static func processCPUNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
 }

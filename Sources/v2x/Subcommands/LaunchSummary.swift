@@ -120,7 +120,7 @@ struct LaunchSummary: Encodable {
         }
         out += table.lines(markdown: false)
         out.append("")
-        var nodeTable = TextTable(header: ["node", "ending", "frames", "skipped", "sent", "accepted", "rejected", "discarded", "link lost"])
+        var nodeTable = TextTable(header: ["node", "ending", "frames", "skipped", "sent", "accepted", "rejected", "discarded", "link lost", "CPU ms/frame"])
         nodeTable.rows = endings.keys.sorted().map { id in
             let n = nodes[id]
             func count(_ d: [String: Int]?) -> String {
@@ -133,9 +133,15 @@ struct LaunchSummary: Encodable {
                 n.map { String($0.framesSkipped) } ?? "-", n.map { String($0.messagesSent) } ?? "-",
                 n.map { $0.isEgo ? String($0.messagesAccepted) : "" } ?? "-", n.map { $0.isEgo ? count($0.messagesRejected) : "" } ?? "-",
                 n.map { $0.isEgo ? count($0.messagesDiscarded) : "" } ?? "-", count(n?.linkLost),
+                n.flatMap { node in node.cpuSeconds.map { String(format: "%.1f", $0 * 1000 / Double(max(1, node.framesProcessed))) } } ?? "-",
             ]
         }
         out += nodeTable.lines(markdown: false)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let cpu = NodeCPUBudget(summaries: Array(nodes.values), frames: frames, rateHz: rateHz, cores: cores) {
+            let used = String(format: "%.0f", cpu.usedMillisecondsPerFrame), available = String(format: "%.0f", cpu.availableMillisecondsPerFrame)
+            out.append("CPU: the \(cpu.nodes) nodes used \(used) core-ms per sensor frame; this host's \(cores) cores give \(available) at \(Self.number(rateHz)) Hz (\(String(format: "%.0f", cpu.realTimeLoad * 100)) % used at real time)")
+        }
         return out
     }
 
