@@ -6,8 +6,10 @@ import V2XCore
 ///
 /// In int8 the point features are quantized with the layer's input quantization and the
 /// linear layer's u8 output stage (ReLU fused) writes codes in the next layer's input
-/// quantization, so the max and the scatter work on codes: the quantization is monotonic,
-/// and empty cells hold the zero point (real 0), which is also the floor ReLU clamps to.
+/// quantization. The max over a pillar's points is taken on the accumulators, before that
+/// stage, which runs once per pillar (`Int8LinearLayer.forwardMaxPerGroup`; the same codes,
+/// as the stage is monotonic); empty cells hold the zero point (real 0), which is also the
+/// floor ReLU clamps to.
 struct PillarStage: Sendable {
     enum Implementation: Sendable {
         case int8(Int8LinearLayer)
@@ -57,8 +59,10 @@ struct PillarStage: Sendable {
                         height: height, width: width, channels: channels,
                         values: [UInt8](repeating: fill, count: height * width * channels), quantization: outputQuantization))
                 }
-                let perPoint = try layer.forward(quantizedFeatures(pillars, layer.inputQuantization), output: outputQuantization, relu: true)
-                let map = scatterMax(perPoint.values, pillars, fill: fill)
+                let perPillar = try layer.forwardMaxPerGroup(
+                    quantizedFeatures(pillars, layer.inputQuantization), groupOfRow: pillars.pointPillar,
+                    groups: pillars.pillarCount, output: outputQuantization, relu: true)
+                let map = scatter(perPillar, pillars, fill: fill)
                 return .quantized(try QuantizedTensor(height: height, width: width, channels: channels, values: map, quantization: outputQuantization))
             }
             guard pillars.pointCount > 0 else { return .real(FeatureMap(height: height, width: width, channels: channels)) }
@@ -96,6 +100,21 @@ struct PillarStage: Sendable {
             initialized = buffer.count
         }
         return try QuantizedTensor(height: pillars.pointCount, width: 1, channels: Pillars.featureCount, values: codes, quantization: quantization)
+    }
+
+    /// `map[cell(p), c] = perPillar[p, c]`, `fill` in cells without a pillar.
+    private func scatter(_ perPillar: [UInt8], _ pillars: Pillars, fill: UInt8) -> [UInt8] {
+        let c = channels
+        var map = [UInt8](repeating: fill, count: pillars.gridHeight * pillars.gridWidth * c)
+        perPillar.withUnsafeBufferPointer { src in
+            map.withUnsafeMutableBufferPointer { dst in
+                for (p, cell) in pillars.pillarCells.enumerated() {
+                    // In bounds: P rows of c codes; cells index the H·W grid of c codes.
+                    (dst.baseAddress! + Int(cell) * c).update(from: src.baseAddress! + p * c, count: c)
+                }
+            }
+        }
+        return map
     }
 
     /// `map[cell(p), c] = max(fill, max over the points i of pillar p of perPoint[i, c])`.

@@ -129,6 +129,40 @@ int32_t v2x_conv_u8s8(const v2x_conv_params *params, const uint8_t *input,
 int32_t v2x_conv_u8s8_avxvnni_evex_twin(const v2x_conv_params *params, const uint8_t *input,
                                         const int8_t *packed_weights, void *output);
 
+/// The pillar encoder's linear layer fused with its max over each pillar's points:
+///
+///     acc[r][o] = bias[o] + Σ_i input[r][i] · weights[o][i]          r < rows (points)
+///     output[g][o] = u8(max over the rows r with row_group[r] = g of acc[r][o])
+///
+/// with the V2X_OUTPUT_U8 stage (`multiplier[o]`, `output_zero_point`, `relu`). Exact: that
+/// stage never decreases as the accumulator grows (multiplier > 0), so this equals the max
+/// of the rows' u8 outputs, computed with one output stage per group instead of per row. A
+/// group no row names gets the output of the smallest accumulator: `output_zero_point` with
+/// ReLU. `input` is `[rows][in_features]` u8, `weights` `[out_features][in_features]` s8
+/// (plain, not packed), `output` `[groups][out_features]` u8.
+typedef struct v2x_linear_max_params {
+    int64_t rows, groups;
+    int32_t in_features, out_features;
+    /// Per row, its group in `[0, groups)`.
+    const int32_t *row_group;
+    /// Per output feature: the bias with the input zero point folded in, and the multiplier (> 0).
+    const int32_t *bias;
+    const float *multiplier;
+    int32_t output_zero_point;
+    int32_t relu;
+    /// V2X_ISA_*: the scalar path, or the AVX2 one for V2X_ISA_AVX2 and above.
+    int32_t isa;
+} v2x_linear_max_params;
+
+/// Bytes of `scratch` that `v2x_linear_max_u8s8` needs: the groups' running maxima
+/// (s32, out_features rounded up to 8) and the weights widened to s16 pairs.
+int64_t v2x_linear_max_scratch_size(int32_t in_features, int32_t out_features, int64_t groups);
+
+/// See `v2x_linear_max_params`. Single-threaded. `scratch` (any alignment) holds
+/// `v2x_linear_max_scratch_size` bytes; its contents on entry do not matter.
+int32_t v2x_linear_max_u8s8(const v2x_linear_max_params *params, const uint8_t *input,
+                            const int8_t *weights, void *scratch, uint8_t *output);
+
 /// The output stage alone, portable C: `count` accumulators of `channels` interleaved
 /// channels (`acc[i]` belongs to channel `i % channels`) to u8, with the V2X_OUTPUT_U8
 /// formula above and `multiplier[channel]`.
