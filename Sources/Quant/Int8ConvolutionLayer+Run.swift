@@ -39,7 +39,7 @@ extension Int8ConvolutionLayer {
     func run<Element: BitwiseCopyable>(
         _ input: QuantizedTensor, into output: UnsafeMutableBufferPointer<Element>, kind: Int32, multipliers: [Float],
         outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
-        reshapeInputTo shape: (height: Int, width: Int)? = nil
+        reshapeInputTo shape: (height: Int, width: Int)? = nil, pixelRuns: [Range<Int>]? = nil
     ) throws {
         guard input.channels == inputChannels else {
             throw V2XError(.shapeMismatch, "layer expects \(inputChannels) input channels, tensor has \(input.channels)")
@@ -67,9 +67,14 @@ extension Int8ConvolutionLayer {
         guard output.count == pixels * outputChannels else {
             throw V2XError(.shapeMismatch, "output buffer holds \(output.count) elements, the layer writes \(pixels * outputChannels)")
         }
-        let macs = pixels * outputChannels * kernelSize * kernelSize * inputChannels
+        if let pixelRuns, let bad = pixelRuns.first(where: { $0.lowerBound < 0 || $0.upperBound > pixels }) {
+            throw V2XError(.invalidArgument, "output pixel run \(bad) is outside 0..<\(pixels)")
+        }
+        let computed = pixelRuns?.reduce(0) { $0 + $1.count } ?? pixels
+        let macs = computed * outputChannels * kernelSize * kernelSize * inputChannels
         let parallel = threads > 1 && macs >= Self.minimumMACsForThreads
-        let chunks = Swift.max(1, Swift.min(parallel ? 4 * threads : 1, pixels / Self.minimumPixelsPerChunk))
+        let chunks = Swift.max(1, Swift.min(parallel ? 4 * threads : 1, computed / Self.minimumPixelsPerChunk))
+        let pieces = Self.pieces(runs: pixelRuns ?? [0..<pixels], chunks: chunks)
 
         var params = v2x_conv_params()
         params.in_height = Int32(inHeight); params.in_width = Int32(inWidth); params.in_channels = Int32(inputChannels)
@@ -82,7 +87,8 @@ extension Int8ConvolutionLayer {
         params.output_kind = kind
         params.isa = isa.code
 
-        let statuses = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunks)
+        let chunkCount = pieces.chunkStarts.count - 1
+        let statuses = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunkCount)
         statuses.initialize(repeating: Int32(V2X_STATUS_OK))
         defer { statuses.deallocate() }
         input.values.withUnsafeBufferPointer { x in
@@ -93,16 +99,20 @@ extension Int8ConvolutionLayer {
                             params.bias = bias.baseAddress
                             params.multiplier = m.baseAddress
                             params.padding_row = pad.baseAddress
-                            let call = ChunkedCall(
-                                params: params, input: x.baseAddress, weights: w.baseAddress,
-                                output: UnsafeMutableRawPointer(output.baseAddress), statuses: statuses.baseAddress,
-                                pixels: pixels, chunks: chunks)
-                            // The counts were checked above: input is Cin·H·W codes, the output
-                            // buffer holds Ho·Wo·Cout elements, every chunk writes its own range.
-                            if chunks == 1 {
-                                call.run(chunk: 0)
-                            } else {
-                                DispatchQueue.concurrentPerform(iterations: chunks) { call.run(chunk: $0) }
+                            pieces.ranges.withUnsafeBufferPointer { ranges in
+                                pieces.chunkStarts.withUnsafeBufferPointer { starts in
+                                    let call = ChunkedCall(
+                                        params: params, input: x.baseAddress, weights: w.baseAddress,
+                                        output: UnsafeMutableRawPointer(output.baseAddress), statuses: statuses.baseAddress,
+                                        ranges: ranges.baseAddress, chunkStarts: starts.baseAddress)
+                                    // The counts were checked above: input is Cin·H·W codes, the output
+                                    // buffer holds Ho·Wo·Cout elements, every chunk writes its own ranges.
+                                    if chunkCount == 1 {
+                                        call.run(chunk: 0)
+                                    } else {
+                                        DispatchQueue.concurrentPerform(iterations: chunkCount) { call.run(chunk: $0) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -113,22 +123,52 @@ extension Int8ConvolutionLayer {
     }
 }
 
-/// One kernel call split into pixel chunks. Holds raw pointers that stay valid for the
-/// duration of `concurrentPerform`; each chunk touches disjoint output pixels and its own
-/// status slot, so sharing it across threads is safe.
+extension Int8ConvolutionLayer {
+    /// The kernel calls for `runs` of output pixels (ascending, disjoint), cut so that `chunks`
+    /// threads get about the same number of pixels: `ranges[chunkStarts[c] ..< chunkStarts[c + 1]]`
+    /// are chunk `c`'s calls. One dense run gives `chunks` equal ranges, as before runs existed.
+    static func pieces(runs: [Range<Int>], chunks: Int) -> (ranges: [Range<Int>], chunkStarts: [Int]) {
+        let total = runs.reduce(0) { $0 + $1.count }
+        guard chunks > 1, total > 0 else { return (runs, [0, runs.count]) }
+        var ranges: [Range<Int>] = [], starts = [0]
+        var done = 0
+        for run in runs {
+            var begin = run.lowerBound
+            while begin < run.upperBound {
+                // Pixels up to the end of the current chunk: ⌈total · (c + 1) / chunks⌉ in all.
+                let chunkEnd = total * starts.count / chunks
+                let end = Swift.min(run.upperBound, begin + Swift.max(1, chunkEnd - done))
+                ranges.append(begin..<end)
+                done += end - begin
+                begin = end
+                if done >= chunkEnd, starts.count < chunks { starts.append(ranges.count) }
+            }
+        }
+        if starts.last != ranges.count { starts.append(ranges.count) }
+        return (ranges, starts)
+    }
+}
+
+/// One kernel call split into chunks of output pixel ranges. Holds raw pointers that stay
+/// valid for the duration of `concurrentPerform`; each chunk touches disjoint output pixels
+/// and its own status slot, so sharing it across threads is safe.
 private struct ChunkedCall: @unchecked Sendable {
     let params: v2x_conv_params
     let input: UnsafePointer<UInt8>?
     let weights: UnsafePointer<Int8>?
     let output: UnsafeMutableRawPointer?
     let statuses: UnsafeMutablePointer<Int32>?
-    let pixels: Int
-    let chunks: Int
+    let ranges: UnsafePointer<Range<Int>>?
+    let chunkStarts: UnsafePointer<Int>?
 
     func run(chunk: Int) {
+        guard let ranges, let chunkStarts else { return }
         var p = params
-        p.pixel_begin = Int64(pixels * chunk / chunks)
-        p.pixel_end = Int64(pixels * (chunk + 1) / chunks)
-        statuses?[chunk] = withUnsafePointer(to: &p) { v2x_conv_u8s8($0, input, weights, output) }
+        for piece in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
+            p.pixel_begin = Int64(ranges[piece].lowerBound)
+            p.pixel_end = Int64(ranges[piece].upperBound)
+            let status = withUnsafePointer(to: &p) { v2x_conv_u8s8($0, input, weights, output) }
+            if status != V2X_STATUS_OK { statuses?[chunk] = status; return }
+        }
     }
 }

@@ -110,6 +110,19 @@ import V2XTestSupport
         #expect(noise.decibels > 25)
     }
 
+    /// The encoder computes only outputs that a pillar can reach; the features must be the
+    /// dense chain's, value for value, on sparse and dense sweeps alike.
+    @Test func skippingBackgroundGivesTheDenseFeatures() throws {
+        let detector = try Self.detector()
+        let encoder = try Int8Encoder(detector: detector, table: Self.table(detector))
+        var oneBlob = PointCloud()
+        for i in 0..<60 { oneBlob.append(x: 2 + Float(i % 6) * 0.1, y: -1 + Float(i / 6) * 0.1, z: -1, intensity: 0.5) }
+        for cloud in [Self.cloud(seed: 1), Self.cloud(seed: 2), oneBlob, PointCloud()] {
+            let pillars = detector.pillarizer.pillarize(cloud)
+            #expect(try encoder.pipeline.run(pillars).values == encoder.pipeline.run(pillars, dense: true).values)
+        }
+    }
+
     @Test func fusedConcatenationEqualsDequantizeThenConcat() throws {
         var rng = SplitMix64(seed: 4)
         let q = try AffineQuantization(scale: 0.03, zeroPoint: 7)

@@ -82,6 +82,18 @@ struct ChainStage: Sendable {
         }
     }
 
+    /// ``run(_:)`` for an input whose pixels outside `active` all hold the codes `background`,
+    /// computing only the outputs a non-background pixel can reach; `nil` when this stage
+    /// cannot (it is not an int8 convolution with a u8 output, or its input is not already
+    /// in its quantization), and the caller runs it densely.
+    func runSparse(_ input: EncoderActivation, active: ActivePixels, background: [UInt8]) throws
+        -> (output: EncoderActivation, active: ActivePixels, background: [UInt8])? {
+        guard case .int8Convolution(let layer) = implementation, let outputQuantization,
+              case .quantized(let tensor) = input, tensor.quantization == layer.inputQuantization else { return nil }
+        let result = try layer.forward(tensor, output: outputQuantization, relu: true, active: active, background: background)
+        return (.quantized(result.output), result.active, result.background)
+    }
+
     /// The layer's output before ReLU (and before any u8 output stage), fp32: what bias
     /// correction compares between precisions.
     func preActivation(_ input: EncoderActivation) throws -> FeatureMap {

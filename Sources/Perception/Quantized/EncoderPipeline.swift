@@ -53,8 +53,15 @@ struct EncoderPipeline: Sendable {
     }
 
     /// Pillars → the `(H/2, W/2, C1 + U)` shared feature map, fp32.
-    /// - Parameter trace: called after each layer (timing only runs when it is given).
-    func run(_ pillars: Pillars, trace: Trace? = nil) throws -> FeatureMap {
+    ///
+    /// Away from the returns a BEV map is background: every empty pillar cell holds the same
+    /// codes, and so does every later output whose window sees only such cells. The int8
+    /// convolutions compute only the other outputs (``ChainStage/runSparse(_:active:background:)``),
+    /// code for code what the dense chain writes, while the maps stay int8 from the pillar layer on.
+    /// - Parameters:
+    ///   - dense: compute every output pixel (the reference the sparse run must equal).
+    ///   - trace: called after each layer (timing only runs when it is given).
+    func run(_ pillars: Pillars, dense: Bool = false, trace: Trace? = nil) throws -> FeatureMap {
         var start = trace == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         func report(_ name: String, _ output: EncoderActivation) throws {
             guard let trace else { return }
@@ -64,9 +71,16 @@ struct EncoderPipeline: Sendable {
         }
         var x = try pillar.run(pillars)
         try report(EncoderLayers.pillar, x)
+        var sparse = dense ? nil : pillar.background(of: x, pillars)
         var stage1Output = x
         for (i, stage) in chain.enumerated() {
-            x = try stage.run(x)
+            if let given = sparse, let result = try stage.runSparse(x, active: given.active, background: given.background) {
+                x = result.output
+                sparse = (result.active, result.background)
+            } else {
+                x = try stage.run(x)
+                sparse = nil
+            }
             try report(stage.name, x)
             if i == stage1Count - 1 { stage1Output = x }
         }

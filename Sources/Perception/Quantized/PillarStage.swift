@@ -72,6 +72,18 @@ struct PillarStage: Sendable {
         }
     }
 
+    /// Where `output` (this stage's result on `pillars`) may differ from its empty cells,
+    /// and their codes: the pillar cells, and the zero point in every channel. `nil` when
+    /// the output is fp32.
+    func background(of output: EncoderActivation, _ pillars: Pillars) -> (active: ActivePixels, background: [UInt8])? {
+        guard case .quantized(let tensor) = output else { return nil }
+        var mask = [Bool](repeating: false, count: pillars.gridHeight * pillars.gridWidth)
+        for cell in pillars.pillarCells { mask[Int(cell)] = true }
+        // The mask has one flag per grid cell by construction.
+        guard let active = try? ActivePixels(height: pillars.gridHeight, width: pillars.gridWidth, mask: mask) else { return nil }
+        return (active, [UInt8](repeating: UInt8(tensor.quantization.zeroPoint), count: channels))
+    }
+
     /// The linear layer's output before ReLU and the max, `(N, P)` row-major: what bias
     /// correction compares between precisions.
     func preActivation(_ pillars: Pillars) throws -> [Float] {

@@ -1,0 +1,56 @@
+import QuantKernels
+import V2XCore
+
+extension Int8ConvolutionLayer {
+    /// ``forward(_:output:relu:isa:threads:)`` for an input whose pixels outside `active` all
+    /// hold the codes `background` (one per input channel): the kernels compute only the output
+    /// pixels whose window reaches an active pixel or the padding, and every other output pixel
+    /// gets the codes a window of background gives — the same output, code for code, as the
+    /// dense call, for a fraction of the work on a sparse BEV map.
+    /// - Returns: the output, its active pixels and its background codes (for the next layer).
+    /// - Throws: `V2XError.shapeMismatch` when `active` or `background` does not fit the input,
+    ///   and what the dense call throws.
+    public func forward(
+        _ input: QuantizedTensor, output: AffineQuantization, relu: Bool, active: ActivePixels, background: [UInt8],
+        isa: KernelISA? = nil, threads: Int? = nil
+    ) throws -> (output: QuantizedTensor, active: ActivePixels, background: [UInt8]) {
+        guard active.height == input.height, active.width == input.width else {
+            throw V2XError(.shapeMismatch, "active pixels of a \(active.height)×\(active.width) map for a \(input.height)×\(input.width) input")
+        }
+        guard background.count == inputChannels else {
+            throw V2XError(.shapeMismatch, "\(background.count) background codes for \(inputChannels) input channels")
+        }
+        let outputBackground = try backgroundOutput(background, output: output, relu: relu, isa: isa)
+        let (outHeight, outWidth) = try outputSize(height: input.height, width: input.width)
+        let outputActive = active.convolutionOutputs(kernel: kernelSize, stride: stride, padding: padding, outHeight: outHeight, outWidth: outWidth)
+        let multipliers = weightScales.map { Float(Double(inputQuantization.scale) * Double($0) / Double(output.scale)) }
+        let c = outputChannels
+        let values = try [UInt8](unsafeUninitializedCapacity: outHeight * outWidth * c) { buffer, initialized in
+            // Every pixel starts as background; the kernels overwrite the active ones.
+            for pixel in 0..<(outHeight * outWidth) {
+                for k in 0..<c { buffer[pixel * c + k] = outputBackground[k] }
+            }
+            initialized = buffer.count
+            try run(
+                input, into: buffer, kind: Int32(V2X_OUTPUT_U8), multipliers: multipliers, outputZeroPoint: output.zeroPoint,
+                relu: relu, isa: isa, threads: threads, pixelRuns: outputActive.runs)
+        }
+        let tensor = try QuantizedTensor(height: outHeight, width: outWidth, channels: c, values: values, quantization: output)
+        return (tensor, outputActive, outputBackground)
+    }
+
+    /// The output codes of a window that holds `background` everywhere: output pixel `(o, o)`
+    /// of a small map of background, `o = ⌈padding / stride⌉` so that its window lies inside.
+    func backgroundOutput(_ background: [UInt8], output: AffineQuantization, relu: Bool, isa: KernelISA?) throws -> [UInt8] {
+        let o = (padding + stride - 1) / stride
+        let side = o * stride - padding + kernelSize
+        var codes = [UInt8](repeating: 0, count: side * side * inputChannels)
+        for pixel in 0..<(side * side) {
+            for k in 0..<inputChannels { codes[pixel * inputChannels + k] = background[k] }
+        }
+        let patch = try QuantizedTensor(height: side, width: side, channels: inputChannels, values: codes, quantization: inputQuantization)
+        let result = try forward(patch, output: output, relu: relu, isa: isa, threads: 1)
+        let start = (o * result.width + o) * outputChannels
+        return Array(result.values[start..<(start + outputChannels)])
+    }
+}
