@@ -27,9 +27,7 @@ extension Int8ConvolutionLayer {
         let c = outputChannels
         let values = try [UInt8](unsafeUninitializedCapacity: outHeight * outWidth * c) { buffer, initialized in
             // Every pixel starts as background; the kernels overwrite the active ones.
-            for pixel in 0..<(outHeight * outWidth) {
-                for k in 0..<c { buffer[pixel * c + k] = outputBackground[k] }
-            }
+            Self.fill(buffer, repeating: outputBackground)
             initialized = buffer.count
             try run(
                 input, into: buffer, kind: Int32(V2X_OUTPUT_U8), multipliers: multipliers, outputZeroPoint: output.zeroPoint,
@@ -37,6 +35,19 @@ extension Int8ConvolutionLayer {
         }
         let tensor = try QuantizedTensor(height: outHeight, width: outWidth, channels: c, values: values, quantization: output)
         return (tensor, outputActive, outputBackground)
+    }
+
+    /// Writes `pattern` over and over into `buffer` (whose count is a multiple of it), by
+    /// copying what is already written, doubling each time.
+    static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, repeating pattern: [UInt8]) {
+        guard let base = buffer.baseAddress, !pattern.isEmpty, buffer.count >= pattern.count else { return }
+        pattern.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: pattern.count) }
+        var written = pattern.count
+        while written < buffer.count {
+            let count = Swift.min(written, buffer.count - written)
+            (base + written).update(from: base, count: count)
+            written += count
+        }
     }
 
     /// The output codes of a window that holds `background` everywhere: output pixel `(o, o)`
