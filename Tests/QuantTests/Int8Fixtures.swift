@@ -49,3 +49,12 @@ let int8Cases: [Int8Case] = [
     Int8Case(height: 9, width: 31, inputChannels: 70, outputChannels: 50, kernelSize: 3, stride: 2, padding: 1, inputZeroPoint: 3),
     Int8Case(height: 4, width: 26, inputChannels: 300, outputChannels: 20, kernelSize: 3, stride: 1, padding: 1),
 ]
+
+/// A linear layer with fp32 weights in [-1, 1] and biases in [-0.5, 0.5] quantized in the
+/// usual way, on inputs quantized with scale 0.02 and zero point 31 (so the folded bias matters).
+func randomLinearLayer(inputs: Int, outputs: Int, using rng: inout SeededGenerator) throws -> Int8LinearLayer {
+    try Int8LinearLayer(
+        weights: (0..<(inputs * outputs)).map { _ in Float.random(in: -1...1, using: &rng) },
+        bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &rng) },
+        inputFeatures: inputs, outputFeatures: outputs, inputQuantization: try AffineQuantization(scale: 0.02, zeroPoint: 31))
+}

@@ -20,11 +20,8 @@ import V2XTestSupport
     @Test(arguments: [(10, 64, 37, 32), (9, 7, 5, 3), (1, 1, 1, 1), (130, 17, 3, 11)])
     func everyPathMatchesTheReference(inputs: Int, outputs: Int, pillars: Int, points: Int) throws {
         var rng = SeededGenerator(seed: UInt64(inputs * 1000 + outputs))
-        let xq = try AffineQuantization(scale: 0.02, zeroPoint: 31)
-        let layer = try Int8LinearLayer(
-            weights: (0..<(inputs * outputs)).map { _ in Float.random(in: -1...1, using: &rng) },
-            bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &rng) },
-            inputFeatures: inputs, outputFeatures: outputs, inputQuantization: xq)
+        let layer = try randomLinearLayer(inputs: inputs, outputs: outputs, using: &rng)
+        let xq = layer.inputQuantization
         let input = try QuantizedTensor(
             height: pillars, width: points, channels: inputs,
             values: (0..<(pillars * points * inputs)).map { _ in UInt8.random(in: 0...255, using: &rng) }, quantization: xq)

@@ -5,15 +5,11 @@ import V2XTestSupport
 
 /// The fused linear + max per group against the layer's own per-row u8 codes, maxed in Swift.
 @Suite struct Int8LinearMaxTests {
-    /// `(layer, input rows, group of each row)`: random weights in the full s8 range and a
-    /// nonzero input zero point, so the folded bias matters.
+    /// `(layer, input rows, group of each row)`.
     private func fixture(inputs: Int, outputs: Int, rows: Int, groups: Int, seed: UInt64) throws -> (Int8LinearLayer, QuantizedTensor, [Int32]) {
         var rng = SeededGenerator(seed: seed)
-        let xq = try AffineQuantization(scale: 0.02, zeroPoint: 31)
-        let layer = try Int8LinearLayer(
-            weights: (0..<(inputs * outputs)).map { _ in Float.random(in: -1...1, using: &rng) },
-            bias: (0..<outputs).map { _ in Float.random(in: -0.5...0.5, using: &rng) },
-            inputFeatures: inputs, outputFeatures: outputs, inputQuantization: xq)
+        let layer = try randomLinearLayer(inputs: inputs, outputs: outputs, using: &rng)
+        let xq = layer.inputQuantization
         let input = try QuantizedTensor(
             height: rows, width: 1, channels: inputs,
             values: (0..<(rows * inputs)).map { _ in UInt8.random(in: 0...255, using: &rng) }, quantization: xq)
