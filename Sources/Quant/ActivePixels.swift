@@ -20,6 +20,11 @@ public struct ActivePixels: Sendable, Equatable {
         self.height = height; self.width = width; self.mask = mask
     }
 
+    /// For masks built here, whose count is `height · width` by construction.
+    private init(built mask: [Bool], height: Int, width: Int) {
+        self.height = height; self.width = width; self.mask = mask
+    }
+
     /// Active pixels.
     public var count: Int { mask.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
@@ -63,7 +68,6 @@ public struct ActivePixels: Sendable, Equatable {
                 out[oy * outWidth + ox] = inside > 0
             }
         }
-        // The counts match by construction.
-        return try! ActivePixels(height: outHeight, width: outWidth, mask: out)
+        return ActivePixels(built: out, height: outHeight, width: outWidth)
     }
 }
