@@ -171,28 +171,33 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
     /// with the smaller sum of squared distances), floored at `closenessFloorMeters`.
     func closeness(_ points: [SIMD2<Double>], yaw: Double) -> Double {
         let (c, s) = (cos(yaw), sin(yaw))
-        var along = [Double](repeating: 0, count: points.count), across = along
-        var low = SIMD2(Double.infinity, .infinity), high = -low
-        for (i, p) in points.enumerated() {
-            let q = SIMD2(c * p.x + s * p.y, -s * p.x + c * p.y)
-            along[i] = q.x; across[i] = q.y
-            low = pointwiseMin(low, q); high = pointwiseMax(high, q)
+        // The rotated points live in scratch memory: the search scores about 60 headings a
+        // box, and two arrays per heading were a good part of the refit's time.
+        return withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: points.count) { rotated in
+            var low = SIMD2(Double.infinity, .infinity), high = -low
+            for (i, p) in points.enumerated() {
+                let q = SIMD2(c * p.x + s * p.y, -s * p.x + c * p.y)
+                rotated.initializeElement(at: i, to: q)
+                low = pointwiseMin(low, q); high = pointwiseMax(high, q)
+            }
+            var toLow = SIMD2<Double>(), toHigh = SIMD2<Double>()
+            for i in points.indices {
+                let q = rotated[i]
+                toLow += (q - low) * (q - low)
+                toHigh += (high - q) * (high - q)
+            }
+            // Per axis, the edge the points hug; distances are measured to it.
+            let useLowAlong = toLow.x <= toHigh.x, useLowAcross = toLow.y <= toHigh.y
+            var score = 0.0
+            for i in points.indices {
+                let q = rotated[i]
+                let d1 = useLowAlong ? q.x - low.x : high.x - q.x
+                let d2 = useLowAcross ? q.y - low.y : high.y - q.y
+                score += 1 / max(min(d1, d2), closenessFloorMeters)
+            }
+            // SIMD2<Double> is trivial: the scratch needs no deinitialization.
+            return score
         }
-        var toLow = SIMD2<Double>(), toHigh = SIMD2<Double>()
-        for i in points.indices {
-            let q = SIMD2(along[i], across[i])
-            toLow += (q - low) * (q - low)
-            toHigh += (high - q) * (high - q)
-        }
-        // Per axis, the edge the points hug; distances are measured to it.
-        let useLowAlong = toLow.x <= toHigh.x, useLowAcross = toLow.y <= toHigh.y
-        var score = 0.0
-        for i in points.indices {
-            let d1 = useLowAlong ? along[i] - low.x : high.x - along[i]
-            let d2 = useLowAcross ? across[i] - low.y : high.y - across[i]
-            score += 1 / max(min(d1, d2), closenessFloorMeters)
-        }
-        return score
     }
 
     /// `box` turned to `yaw`, grown to the points' extent where they span more than it,
