@@ -218,7 +218,7 @@ extension BenchPipeline {
         }
         let fp32Layers = try reference.map(layerTimes) ?? []
         let int8Layers = try layerTimes(int8)
-        print("  per step, median ms (GOPS = 2 × multiply–adds / time)")
+        print("  per step, median ms (GOPS = 2 × the dense layer's multiply–adds / time; int8 convolutions skip outputs no pillar reaches)")
         print("  step        int8 ms   GOPS" + (both ? "   fp32 ms   GOPS   fp32/int8" : ""))
         for (s, first) in int8Layers[0].enumerated() {
             let q = median(int8Layers.map { $0[s].seconds * 1e3 })
