@@ -35,7 +35,9 @@ extension Int8ConvolutionLayer {
     }
 
     /// As ``run(_:element:kind:multipliers:outputZeroPoint:relu:isa:threads:reshapeInputTo:)``,
-    /// writing into `output`, which must hold exactly `Ho · Wo · Cout` elements.
+    /// writing into `output`, which must hold exactly `Ho · Wo · Cout` elements. With `pixelRuns`
+    /// only those output pixels are computed (runs ascending and disjoint, inside `0..<Ho·Wo`;
+    /// the rest of `output` is left as it is), split over threads by their pixel count.
     func run<Element: BitwiseCopyable>(
         _ input: QuantizedTensor, into output: UnsafeMutableBufferPointer<Element>, kind: Int32, multipliers: [Float],
         outputZeroPoint: Int32, relu: Bool, isa: KernelISA?, threads: Int?,
