@@ -55,9 +55,9 @@ extension Int8ConvolutionLayer {
     func backgroundOutput(_ background: [UInt8], output: AffineQuantization, relu: Bool, isa: KernelISA?) throws -> [UInt8] {
         let o = (padding + stride - 1) / stride
         let side = o * stride - padding + kernelSize
-        var codes = [UInt8](repeating: 0, count: side * side * inputChannels)
-        for pixel in 0..<(side * side) {
-            for k in 0..<inputChannels { codes[pixel * inputChannels + k] = background[k] }
+        let codes = [UInt8](unsafeUninitializedCapacity: side * side * inputChannels) { buffer, initialized in
+            Self.fill(buffer, repeating: background)
+            initialized = buffer.count
         }
         let patch = try QuantizedTensor(height: side, width: side, channels: inputChannels, values: codes, quantization: inputQuantization)
         let result = try forward(patch, output: output, relu: relu, isa: isa, threads: 1)
