@@ -17,6 +17,9 @@ extension BEVMessage {
         guard poseCovarianceUpper.isEmpty || poseCovarianceUpper.count == 21 else {
             throw V2XError(.invalidArgument, "pose covariance needs 21 upper-triangle values, got \(poseCovarianceUpper.count)")
         }
+        guard boxReturns.isEmpty || boxReturns.count == boxes.count else {
+            throw V2XError(.invalidArgument, "returns for \(boxReturns.count) boxes of \(boxes.count)")
+        }
         let positions = try CellPositions.encode(sortedIndices: cellIndices, cellCount: grid.cellCount)
         var m = V2x_Wire_BEVMessage()
         m.agentID = agentID
@@ -46,8 +49,9 @@ extension BEVMessage {
         cells.codes = Data(try BitPacker.pack(codes, bitsPerCode: codebook.codeBits))
         if let confidenceU8 { cells.confidenceU8 = Data(confidenceU8) }
         m.cells = cells
-        m.boxes = boxes.map { b in
+        m.boxes = boxes.enumerated().map { i, b in
             var w = V2x_Wire_Box()
+            if !boxReturns.isEmpty { w.returns = Data(boxReturns[i].codes) }
             w.xM = Float(b.x); w.yM = Float(b.y); w.zM = Float(b.z)
             w.lengthM = Float(b.l); w.widthM = Float(b.w); w.heightM = Float(b.h)
             w.yawRad = Float(b.yaw); w.score = Float(b.score ?? 0); w.label = b.label.rawValue
@@ -130,8 +134,10 @@ extension BEVMessage {
         }
         guard m.boxes.count <= limits.maxBoxes else { throw V2XError(.malformedData, "\(m.boxes.count) boxes exceed \(limits.maxBoxes)") }
         var boxes: [Box3D] = []
+        var returns: [BoxReturns] = []
         boxes.reserveCapacity(m.boxes.count)
         for b in m.boxes {
+            returns.append(try BoxReturns(codes: [UInt8](b.returns)))
             let values = [b.xM, b.yM, b.zM, b.lengthM, b.widthM, b.heightM, b.yawRad, b.score]
             guard values.allSatisfy(\.isFinite), let label = ObjectClass(rawValue: b.label) else {
                 throw V2XError(.malformedData, "box with non-finite values or unknown label '\(b.label.prefix(32))'")
@@ -149,6 +155,7 @@ extension BEVMessage {
             codebook: CodebookReference(
                 modelID: c.modelID, codebookID: c.codebookID, hash: [UInt8](c.codebookHash),
                 codeBits: Int(c.codeBits), codesPerCell: Int(c.codesPerCell)),
-            cellIndices: indices, codes: codes, confidenceU8: confidence, boxes: boxes)
+            cellIndices: indices, codes: codes, confidenceU8: confidence, boxes: boxes,
+            boxReturns: returns.allSatisfy { $0.count == 0 } ? [] : returns)
     }
 }

@@ -40,19 +40,21 @@ public struct BEVMessage: Sendable, Equatable {
     public var confidenceU8: [UInt8]?
     /// Optional detections for late fusion, in the sender's LiDAR frame.
     public var boxes: [Box3D]
+    /// Optional returns inside each box (`BoxReturns`): empty, or one entry per box, in order.
+    public var boxReturns: [BoxReturns]
 
     public init(
         agentID: String, agentKind: SenderKind, sequence: UInt64,
         captureTime: Timestamp, sendTime: Timestamp,
         pose: Pose, poseCovarianceUpper: [Float] = [],
         grid: BEVGrid, channels: Int, codebook: CodebookReference,
-        cellIndices: [Int], codes: [UInt32], confidenceU8: [UInt8]? = nil, boxes: [Box3D] = []
+        cellIndices: [Int], codes: [UInt32], confidenceU8: [UInt8]? = nil, boxes: [Box3D] = [], boxReturns: [BoxReturns] = []
     ) {
         self.agentID = agentID; self.agentKind = agentKind; self.sequence = sequence
         self.captureTime = captureTime; self.sendTime = sendTime
         self.pose = pose; self.poseCovarianceUpper = poseCovarianceUpper
         self.grid = grid; self.channels = channels; self.codebook = codebook
         self.cellIndices = cellIndices; self.codes = codes; self.confidenceU8 = confidenceU8
-        self.boxes = boxes
+        self.boxes = boxes; self.boxReturns = boxReturns
     }
 }

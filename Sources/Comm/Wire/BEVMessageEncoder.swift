@@ -46,10 +46,14 @@ public struct BEVMessageEncoder: Sendable {
         public var pose: Pose
         public var poseCovarianceUpper: [Float]
         public var boxes: [Box3D]
+        /// The returns inside each box (empty, or one entry per box): carried beyond the byte
+        /// budget, which covers the cells and boxes (see `encode`).
+        public var boxReturns: [BoxReturns]
 
-        public init(sequence: UInt64, captureTime: Timestamp, sendTime: Timestamp, pose: Pose, poseCovarianceUpper: [Float] = [], boxes: [Box3D] = []) {
+        public init(sequence: UInt64, captureTime: Timestamp, sendTime: Timestamp, pose: Pose, poseCovarianceUpper: [Float] = [],
+                    boxes: [Box3D] = [], boxReturns: [BoxReturns] = []) {
             self.sequence = sequence; self.captureTime = captureTime; self.sendTime = sendTime
-            self.pose = pose; self.poseCovarianceUpper = poseCovarianceUpper; self.boxes = boxes
+            self.pose = pose; self.poseCovarianceUpper = poseCovarianceUpper; self.boxes = boxes; self.boxReturns = boxReturns
         }
     }
 
@@ -61,9 +65,12 @@ public struct BEVMessageEncoder: Sendable {
         public var selection: CellSelector.Selection
     }
 
-    /// Encodes and signs one frame.
+    /// Encodes and signs one frame. The byte budget covers the cells and the boxes; the boxes'
+    /// returns, when the frame has them, come on top (their number is the sender's setting),
+    /// and the returns of boxes dropped for the budget go with them.
     /// - Throws: `V2XError.shapeMismatch` when the maps do not match the grid and codebook;
-    ///   `.invalidArgument` when the budget cannot hold even the header.
+    ///   `.invalidArgument` when the budget cannot hold even the header or the returns do not
+    ///   match the boxes.
     public func encode(features: FeatureMap, confidence: [Float], frame: Frame) throws -> Output {
         guard features.height == grid.height, features.width == grid.width, features.channels == codebook.channels else {
             throw V2XError(.shapeMismatch, "features \(features.height)×\(features.width)×\(features.channels), grid \(grid.height)×\(grid.width), codebook \(codebook.channels) channels")
@@ -74,6 +81,9 @@ public struct BEVMessageEncoder: Sendable {
             poseCovarianceUpper: frame.poseCovarianceUpper, grid: grid, channels: codebook.channels,
             codebook: codebook.reference, cellIndices: [], codes: [], confidenceU8: sendsConfidence ? [] : nil,
             boxes: frame.boxes)
+        guard frame.boxReturns.isEmpty || frame.boxReturns.count == frame.boxes.count else {
+            throw V2XError(.invalidArgument, "returns for \(frame.boxReturns.count) boxes of \(frame.boxes.count)")
+        }
         var overhead = try identity.seal(message).count + Self.varintAllowanceBytes
         if !message.boxes.isEmpty, overhead - Self.varintAllowanceBytes > selector.budgetBytes {
             // Boxes are extras: keep the first (most confident) ones within a share of the budget.
@@ -99,9 +109,13 @@ public struct BEVMessageEncoder: Sendable {
         if sendsConfidence {
             message.confidenceU8 = selection.indices.map { UInt8((min(max(confidence[$0].isNaN ? 0 : confidence[$0], 0), 1) * 255).rounded()) }
         }
-        let bytes = try identity.seal(message)
+        var bytes = try identity.seal(message)
         guard bytes.count <= selector.budgetBytes else {
             throw V2XError(.invalidArgument, "budget of \(selector.budgetBytes) bytes cannot hold the \(overhead)-byte header; message is \(bytes.count) bytes")
+        }
+        if !frame.boxReturns.isEmpty, !message.boxes.isEmpty {
+            message.boxReturns = Array(frame.boxReturns.prefix(message.boxes.count))
+            bytes = try identity.seal(message)
         }
         return Output(bytes: bytes, message: message, selection: selection)
     }

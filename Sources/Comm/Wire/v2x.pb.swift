@@ -269,6 +269,13 @@ public nonisolated struct V2x_Wire_Box: Sendable {
 
   public var label: String = String()
 
+  /// Optional: the sender's LiDAR returns inside the box (grown by 0.4 m in the plane, from
+  /// 0.4 m above its floor to 0.4 m above its roof), so the receiver can refit the box to
+  /// every view of it. Three signed bytes a return, (u, v, w) in the box's own frame (u along
+  /// its heading, w up from its centre), each the offset divided by its step: the box's
+  /// half-length, half-width and half-height plus 0.4 m, over 127.
+  public var returns: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -628,7 +635,7 @@ nonisolated extension V2x_Wire_Cells: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension V2x_Wire_Box: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Box"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}x_m\0\u{3}y_m\0\u{3}z_m\0\u{3}length_m\0\u{3}width_m\0\u{3}height_m\0\u{3}yaw_rad\0\u{1}score\0\u{1}label\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}x_m\0\u{3}y_m\0\u{3}z_m\0\u{3}length_m\0\u{3}width_m\0\u{3}height_m\0\u{3}yaw_rad\0\u{1}score\0\u{1}label\0\u{1}returns\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -645,6 +652,7 @@ nonisolated extension V2x_Wire_Box: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 7: try { try decoder.decodeSingularFloatField(value: &self.yawRad) }()
       case 8: try { try decoder.decodeSingularFloatField(value: &self.score) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 10: try { try decoder.decodeSingularBytesField(value: &self.returns) }()
       default: break
       }
     }
@@ -678,6 +686,9 @@ nonisolated extension V2x_Wire_Box: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if !self.label.isEmpty {
       try visitor.visitSingularStringField(value: self.label, fieldNumber: 9)
     }
+    if !self.returns.isEmpty {
+      try visitor.visitSingularBytesField(value: self.returns, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -691,6 +702,7 @@ nonisolated extension V2x_Wire_Box: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.yawRad != rhs.yawRad {return false}
     if lhs.score != rhs.score {return false}
     if lhs.label != rhs.label {return false}
+    if lhs.returns != rhs.returns {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -69,6 +69,27 @@ import V2XCore
         #expect(tight.message.boxes == Array(withBoxes.boxes.prefix(tight.message.boxes.count)))
     }
 
+    @Test func boxReturnsComeOnTopOfTheBudgetAndLeaveWithTheirBoxes() throws {
+        let (features, confidence) = CommFixtures.features(seed: 1)
+        var withReturns = frame(1)
+        withReturns.boxes = (0..<40).map { Box3D(x: Double($0), y: 2, z: -1, l: 4.5, w: 1.8, h: 1.5, yaw: 0.1, score: 1 - Double($0) / 100) }
+        withReturns.boxReturns = withReturns.boxes.map { box in
+            BoxReturns(points: (0..<20).map { SIMD3(box.x + Double($0) / 10 - 1, box.y + 0.5, box.z) }, in: box)
+        }
+        var bare = withReturns
+        bare.boxReturns = []
+        let tight = try encoder(budget: 900).encode(features: features, confidence: confidence, frame: withReturns)
+        let tightBare = try encoder(budget: 900).encode(features: features, confidence: confidence, frame: bare)
+        // The same cells and boxes as without returns; each kept box keeps its returns (60 bytes each).
+        #expect(tight.selection.indices == tightBare.selection.indices && tight.message.boxes == tightBare.message.boxes)
+        #expect(tight.message.boxReturns == Array(withReturns.boxReturns.prefix(tight.message.boxes.count)))
+        #expect(tight.bytes.count >= tightBare.bytes.count + 60 * tight.message.boxes.count)
+        #expect(tight.bytes.count > 900)
+        var mismatched = withReturns
+        mismatched.boxReturns.removeLast()
+        #expect(throws: V2XError.self) { try encoder(budget: 100_000).encode(features: features, confidence: confidence, frame: mismatched) }
+    }
+
     @Test func refusesABudgetBelowTheHeaderAndMismatchedShapes() throws {
         let (features, confidence) = CommFixtures.features(seed: 1)
         #expect(throws: V2XError.self) { try encoder(budget: 50).encode(features: features, confidence: confidence, frame: frame(1)) }
