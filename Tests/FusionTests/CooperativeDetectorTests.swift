@@ -183,6 +183,51 @@ import V2XTestSupport
         #expect(correcting.anchorSelection == BoxAgreementAlignment())
     }
 
+    @Test func boxesAreRefittedToTheReturnsCollaboratorsSentInsideThem() throws {
+        // A car only collaborators see: b its right side, c its rear. Each sent a partial box
+        // (b's 6° off and 0.4 m short, c's 0.3 m off) with the returns inside it.
+        let car = Box3D(x: 18, y: -6, z: -0.9, l: 4.6, w: 1.9, h: 1.5, yaw: 0.3, score: 0.8)
+        func onCar(_ u: Double, _ v: Double, _ z: Double) -> SIMD3<Double> {
+            SIMD3(car.x + cos(car.yaw) * u - sin(car.yaw) * v, car.y + sin(car.yaw) * u + cos(car.yaw) * v, z)
+        }
+        let side = (0...46).flatMap { k in [-0.9, -0.5].map { onCar(-2.3 + Double(k) / 10, -0.95, $0) } }
+        let rear = (0...19).flatMap { k in [-0.9, -0.5].map { onCar(-2.3, -0.95 + Double(k) / 10, $0) } }
+        let poseB = Pose(x: 10, y: 0, z: 0, yaw: .pi / 2), poseC = Pose(x: -5, y: 8, z: 0, yaw: 0)
+        var seenByB = car
+        seenByB.yaw += 0.1; seenByB.l = 4.2
+        var seenByC = car
+        seenByC.x += 0.3; seenByC.score = 0.6
+        func sender(_ id: String, _ pose: Pose, _ box: Box3D, _ returns: [SIMD3<Double>]) -> AgentObservation {
+            AgentObservation(agentID: id, captureTime: Timestamp(seconds: 1), pose: pose, boxes: [box.transformed(by: pose.inverse)],
+                             boxReturns: [returns.map { pose.inverse.apply($0) }])
+        }
+        let b = sender("b", poseB, seenByB, side), c = sender("c", poseC, seenByC, rear)
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: PointCloud())
+        let detector = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .intermediate, confirmationFactor: 0))
+        func expectOnTheCar(_ box: Box3D?) throws {
+            let box = try #require(box)
+            #expect(abs(box.yaw - car.yaw) < 0.01 && abs(box.l - car.l) < 0.05 && abs(box.w - car.w) < 0.05, "\(box)")
+            #expect(hypot(box.x - car.x, box.y - car.y) < 0.05, "\(box)")
+        }
+        // The fused head missed it: the box added from b is refitted to both views.
+        try expectOnTheCar(detector.refined([], ego: ego, collaborators: [b, c]).first)
+        // The fused head found it, badly (short, 0.2 m and 6° off): refitted to both views
+        // rather than adopted.
+        var fused = car
+        fused.yaw -= 0.1; fused.y += 0.2; fused.l = 4.2; fused.score = 0.55
+        let refitted = detector.refined([fused], ego: ego, collaborators: [b, c])
+        #expect(refitted.count == 1)
+        try expectOnTheCar(refitted.first)
+        // Without returns, b's box is added as sent.
+        var bBare = b, cBare = c
+        bBare.boxReturns = []; cBare.boxReturns = []
+        let added = try #require(detector.refined([], ego: ego, collaborators: [bBare, cBare]).first)
+        #expect(abs(added.yaw - seenByB.yaw) < 1e-9 && abs(added.l - seenByB.l) < 1e-9)
+        // Outside intermediate fusion the returns are not read.
+        let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late))
+        #expect(late.refined([fused], ego: ego, collaborators: [b, c]) == [fused])
+    }
+
     @Test func aDelayedCollaboratorsMovingCarIsPlacedWhereItIsNow() throws {
         // b's message is 0.3 s old; over its last three sweeps one car drove +x at 10 m/s, one stood.
         let pose = Pose(x: 10, y: 0, z: 0, yaw: .pi / 2)

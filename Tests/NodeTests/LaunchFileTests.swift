@@ -20,6 +20,7 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertEqual(launch.codebook, LaunchFile.defaultCodebook)
         XCTAssertEqual(launch.fusion, LaunchFile.Fusion(mode: .intermediate, fusionOperator: .attention, trust: true, poseCorrection: true))
         XCTAssertEqual(launch.fusionSettings.poseCorrection, BoxAgreementAlignment())
+        XCTAssertEqual(launch.fusionSettings.sentReturnsPerBox, FusionSettings.defaultBoxReturnLimit)
         XCTAssertEqual(launch.deadlineSeconds, 0.08, accuracy: 1e-12)
         // A YAML integer id is read as the string it spells.
         XCTAssertEqual(launch.agents.map(\.id), ["1", "-1"])
@@ -35,7 +36,7 @@ final class LaunchFileTests: XCTestCase {
             precision: int8
             model: models/m
             codebook: models/m/cb
-            fusion: {mode: late, operator: attention, trust: false, pose_correction: false, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false}
+            fusion: {mode: late, operator: attention, trust: false, pose_correction: false, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false, box_returns: 16}
             deadline_ms: 120
             max_age_ms: 300
             selection: {budget_bytes: 4000, confidence_threshold: 0.25}
@@ -62,6 +63,8 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertNil(launch.fusionSettings.boxRefiner)
         XCTAssertFalse(launch.fusionSettings.adoptsCollaboratorBoxes)
         XCTAssertFalse(launch.fusionSettings.addsMissedCollaboratorBoxes)
+        XCTAssertEqual(launch.fusionSettings.boxReturnLimit, 16)
+        XCTAssertEqual(launch.fusionSettings.sentReturnsPerBox, 0, "late fusion adopts no boxes, so senders carry no returns")
         XCTAssertEqual(launch.deadlineSeconds, 0.12, accuracy: 1e-12)
         XCTAssertEqual(launch.maxAgeSeconds, 0.3, accuracy: 1e-12)
         XCTAssertEqual(try launch.cellSelector(), try CellSelector(threshold: 0.25, budgetBytes: 4000))
@@ -87,6 +90,7 @@ final class LaunchFileTests: XCTestCase {
             (Self.minimal + "\nfusion: {mode: early}", "fusion.mode"),
             (Self.minimal + "\nfusion: {mode: telepathy}", "fusion.mode"),
             (Self.minimal + "\nfusion: {operater: max}", "fusion.operater"),
+            (Self.minimal + "\nfusion: {box_returns: -1}", "fusion.box_returns"),
             (Self.minimal + "\ndeadline_ms: -5", "deadline_ms"),
             (Self.minimal + "\nselection: {confidence_threshold: 2}", "selection.confidence_threshold"),
             (Self.minimal + "\nselection: {budget_bytes: 0}", "selection.budget_bytes"),

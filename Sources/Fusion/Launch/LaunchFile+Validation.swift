@@ -13,6 +13,8 @@ extension LaunchFile {
         try require(!model.isEmpty, "model", "must name a model folder")
         try require(!codebook.isEmpty, "codebook", "must name a codebook base path")
         try require(fusion.mode != .early, "fusion.mode", "early fusion needs every agent's raw points and runs in process only (v2x replay); a node supports none, late, intermediate")
+        try require((0...FusionSettings.maxBoxReturnLimit).contains(fusion.boxReturns), "fusion.box_returns",
+                    "must be in 0…\(FusionSettings.maxBoxReturnLimit), got \(fusion.boxReturns)")
         try require(deadlineSeconds.isFinite && deadlineSeconds >= 0, "deadline_ms", "must be ≥ 0, got \(deadlineSeconds * 1000)")
         try require(maxAgeSeconds.isFinite && maxAgeSeconds > 0, "max_age_ms", "must be > 0, got \(maxAgeSeconds * 1000)")
         try require(selection.budgetBytes > 0, "selection.budget_bytes", "must be positive, got \(selection.budgetBytes)")

@@ -111,6 +111,7 @@ private struct RawFusion: Decodable {
         case refineBoxes = "refine_boxes"
         case adoptBoxes = "adopt_boxes"
         case addMissedBoxes = "add_missed_boxes"
+        case boxReturns = "box_returns"
     }
 
     init(from decoder: any Decoder) throws {
@@ -124,6 +125,7 @@ private struct RawFusion: Decodable {
         fusion.refineBoxes = try c.decodeIfPresent(Bool.self, forKey: .refineBoxes) ?? fusion.refineBoxes
         fusion.adoptBoxes = try c.decodeIfPresent(Bool.self, forKey: .adoptBoxes) ?? fusion.adoptBoxes
         fusion.addMissedBoxes = try c.decodeIfPresent(Bool.self, forKey: .addMissedBoxes) ?? fusion.addMissedBoxes
+        fusion.boxReturns = try c.decodeIfPresent(Int.self, forKey: .boxReturns) ?? fusion.boxReturns
     }
 }
 

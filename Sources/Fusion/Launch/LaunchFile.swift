@@ -14,7 +14,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: attention, trust: true, pose_correction: true, motion_compensation: true, refine_boxes: true, adopt_boxes: true, add_missed_boxes: true}   # as `v2x replay`'s defaults
+/// fusion: {mode: intermediate, operator: attention, trust: true, pose_correction: true, motion_compensation: true, refine_boxes: true, adopt_boxes: true, add_missed_boxes: true, box_returns: 64}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.2}   # as `v2x replay`'s defaults
@@ -71,13 +71,16 @@ public struct LaunchFile: Sendable, Equatable {
         public var refineBoxes: Bool
         public var adoptBoxes: Bool
         public var addMissedBoxes: Bool
+        /// Most returns a sender carries inside each box it sends (`FusionSettings.boxReturnLimit`).
+        public var boxReturns: Int
 
         public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .attention, trust: Bool = true,
                     poseCorrection: Bool = true, motionCompensation: Bool = true, refineBoxes: Bool = true, adoptBoxes: Bool = true,
-                    addMissedBoxes: Bool = true) {
+                    addMissedBoxes: Bool = true, boxReturns: Int = FusionSettings.defaultBoxReturnLimit) {
             self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
             self.poseCorrection = poseCorrection; self.motionCompensation = motionCompensation
             self.refineBoxes = refineBoxes; self.adoptBoxes = adoptBoxes; self.addMissedBoxes = addMissedBoxes
+            self.boxReturns = boxReturns
         }
     }
 
@@ -183,7 +186,7 @@ public struct LaunchFile: Sendable, Equatable {
         FusionSettings(mode: fusion.mode, fusionOperator: fusion.fusionOperator, trust: fusion.trust ? TrustModel() : nil,
                        poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation,
                        boxRefiner: fusion.refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: fusion.adoptBoxes,
-                       addsMissedCollaboratorBoxes: fusion.addMissedBoxes)
+                       addsMissedCollaboratorBoxes: fusion.addMissedBoxes, boxReturnLimit: fusion.boxReturns)
     }
 
     /// The sender's cell selector.

@@ -3,7 +3,8 @@ import V2XCore
 
 extension AgentObservation {
     /// What a received, verified message tells the ego: the decoded map (zeros where not
-    /// sent), the sent-cell mask, the confidence the sender attached, its boxes and pose.
+    /// sent), the sent-cell mask, the confidence the sender attached, its boxes (with the returns
+    /// it sent inside them) and pose.
     /// - Parameter history: the same sender's earlier frames' boxes, newest first (time and
     ///   motion compensation).
     /// - Throws: what `BEVMessage.decodeFeatures(with:)` throws for a foreign codebook or bad codes.
@@ -13,7 +14,8 @@ extension AgentObservation {
             agentID: message.agentID, captureTime: message.captureTime, pose: message.pose,
             poseUncertainty: PoseUncertainty(covarianceUpper: message.poseCovarianceUpper) ?? .exact,
             features: features, grid: message.grid, sentMask: sent, confidence: message.confidenceMap,
-            boxes: message.boxes, history: history
+            boxes: message.boxes, history: history,
+            boxReturns: zip(message.boxReturns, message.boxes).map { $0.points(in: $1) }
         )
     }
 }

@@ -27,15 +27,19 @@ public struct AgentObservation: Sendable {
     public var history: [BoxSnapshot]
     /// Early fusion: the raw sweep in the agent's LiDAR frame.
     public var points: PointCloud?
+    /// Intermediate fusion: the returns the agent sent inside each of `boxes` (`BoxReturns`),
+    /// in its LiDAR frame; empty, or one list per box.
+    public var boxReturns: [[SIMD3<Double>]]
 
     public init(
         agentID: String, captureTime: Timestamp, pose: Pose, poseUncertainty: PoseUncertainty = .exact,
         features: FeatureMap? = nil, grid: BEVGrid? = nil, sentMask: [Bool]? = nil, confidence: [Float]? = nil,
-        boxes: [Box3D] = [], history: [BoxSnapshot] = [], points: PointCloud? = nil
+        boxes: [Box3D] = [], history: [BoxSnapshot] = [], points: PointCloud? = nil, boxReturns: [[SIMD3<Double>]] = []
     ) {
         self.agentID = agentID; self.captureTime = captureTime; self.pose = pose
         self.poseUncertainty = poseUncertainty; self.features = features; self.grid = grid; self.sentMask = sentMask
         self.confidence = confidence; self.boxes = boxes; self.history = history; self.points = points
+        self.boxReturns = boxReturns
     }
 }
 

@@ -43,12 +43,20 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// raised (`CooperativeDetector.confirmed`: `s → 1 − (1 − s)(1 − k·c)` for the best
     /// confirming score `c` within `missedBoxGateMeters`); 0 = off. 0.5: chosen on the val split.
     public var confirmationFactor: Double
+    /// Intermediate fusion, with box adoption: most of a sender's returns carried with each
+    /// box it sends (`BoxReturns`, 3 bytes each, on top of the byte budget), so the ego refits
+    /// final boxes to its own and every sender's returns of the object; 0 = none.
+    public var boxReturnLimit: Int
 
     /// Lowest score of the boxes a sender adds for adoption (pose correction still matches
     /// only its own `minScore`).
     public static let adoptionAnchorMinScore = 0.2
     /// Most boxes a sender adds for adoption.
     public static let adoptionAnchorLimit = 32
+    /// Most returns a sender carries with each box by default (`boxReturnLimit`).
+    public static let defaultBoxReturnLimit = 64
+    /// Most returns a box may carry (`boxReturnLimit`'s valid range is 0 through this).
+    public static let maxBoxReturnLimit = 4096
 
     /// The defaults: trust-weighted attention across agents per cell for intermediate fusion
     /// (chosen on val over selection, docs/fusion.md) with motion compensation, poses
@@ -58,7 +66,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = BoxAgreementAlignment(),
         motionCompensation: Bool = true, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
         adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,
-        missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5
+        missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5, boxReturnLimit: Int = defaultBoxReturnLimit
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
@@ -71,6 +79,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         self.missedBoxGateMeters = missedBoxGateMeters
         self.missedBoxScoreFactor = missedBoxScoreFactor
         self.confirmationFactor = confirmationFactor
+        self.boxReturnLimit = boxReturnLimit
     }
 
     /// Whether the ego adopts collaborators' boxes (`adoptsCollaboratorBoxes` in
@@ -83,6 +92,12 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// (`addsMissedCollaboratorBoxes` with box adoption on).
     public var addsMissedBoxes: Bool {
         adoptsBoxes && addsMissedCollaboratorBoxes
+    }
+
+    /// Most returns a sender carries with each box it sends: `boxReturnLimit` when the ego
+    /// adopts boxes, else 0.
+    public var sentReturnsPerBox: Int {
+        adoptsBoxes ? max(boxReturnLimit, 0) : 0
     }
 
     /// How collaborators pick the confident boxes (anchors) they send with their features,

@@ -23,6 +23,9 @@ public final class AgentNode {
     public private(set) var ego: EgoRole?
     /// Which of the sender's boxes its messages carry.
     public var boxSharing: BoxSharing = .all
+    /// Most of its returns a node carries inside each box it sends (`BoxReturns`); 0 = none,
+    /// and none without the perception's box refiner.
+    public var returnsPerBox = 0
     /// Longest a node keeps pumping delayed messages after its last frame, wall seconds.
     public var drainSeconds: Double = 2
     private var summary: NodeRunSummary
@@ -142,11 +145,13 @@ public final class AgentNode {
         var t = WallClock.monotonicNanoseconds()
         // An exact pose goes without a covariance: receivers read "unknown" as exact.
         let sendTime = max(frame.captureTime, clock.scenarioTime(atWall: WallClock.now()))
+        let boxes = sentBoxes(own.boxes)
+        let returns = perception.boxRefiner?.codedReturns(of: boxes, points: own.points, limit: returnsPerBox) ?? []
         let output = try messageEncoder.encode(
             features: own.features.map, confidence: own.confidence,
             frame: .init(sequence: UInt64(index) + 1, captureTime: frame.captureTime, sendTime: sendTime, pose: own.alignment.sharedToWorld,
                          poseCovarianceUpper: frame.poseUncertainty == .exact ? [] : frame.poseUncertainty.covarianceUpper,
-                         boxes: sentBoxes(own.boxes)))
+                         boxes: boxes, boxReturns: returns))
         t = lap("message", since: t)
         try publisher.publish(output.bytes, now: sendTime)
         t = lap("publish", since: t)

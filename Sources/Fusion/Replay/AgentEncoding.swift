@@ -24,13 +24,17 @@ public struct AgentEncoding: Sendable {
     public var coded: [CodedVariant: CodedMessage]
 }
 
-/// What shapes a codebook message beyond the features: its byte budget for cells, and the
-/// pose correction whose anchor boxes it also carries, if any.
+/// What shapes a codebook message beyond the features: its byte budget for cells, the
+/// pose correction whose anchor boxes it also carries, if any, and the most returns it
+/// carries with each of those boxes.
 public struct CodedVariant: Sendable, Hashable {
     public var budgetBytes: Int
     public var anchorsFor: BoxAgreementAlignment?
+    public var returnsPerBox: Int
 
-    public init(budgetBytes: Int, anchorsFor: BoxAgreementAlignment?) { self.budgetBytes = budgetBytes; self.anchorsFor = anchorsFor }
+    public init(budgetBytes: Int, anchorsFor: BoxAgreementAlignment?, returnsPerBox: Int = 0) {
+        self.budgetBytes = budgetBytes; self.anchorsFor = anchorsFor; self.returnsPerBox = returnsPerBox
+    }
 }
 
 /// A codebook message and what the receiver decodes from it.
@@ -44,4 +48,6 @@ public struct CodedMessage: Sendable {
     public var confidence: [Float]?
     /// The sender's boxes the message carried (its anchors, when it carries any).
     public var boxes: [Box3D]
+    /// The returns the message carried inside each box, as the receiver decodes them.
+    public var boxReturns: [[SIMD3<Double>]]
 }

@@ -126,7 +126,8 @@ public struct CooperativeReplay {
 
     /// The coded message a setting reads.
     func codedVariant(_ setting: ReplaySetting) -> CodedVariant {
-        CodedVariant(budgetBytes: setting.budgetBytes ?? selector.budgetBytes, anchorsFor: setting.fusion.anchorSelection)
+        CodedVariant(budgetBytes: setting.budgetBytes ?? selector.budgetBytes, anchorsFor: setting.fusion.anchorSelection,
+                     returnsPerBox: setting.fusion.sentReturnsPerBox)
     }
 
     func code(_ encoding: AgentEncoding, _ variant: CodedVariant) throws -> CodedMessage {
@@ -138,11 +139,14 @@ public struct CooperativeReplay {
         let out = try encoder.encode(
             features: encoding.features, confidence: encoding.confidence,
             frame: .init(sequence: UInt64(encoding.frameIndex + 1), captureTime: encoding.captureTime,
-                         sendTime: encoding.captureTime, pose: encoding.pose, boxes: anchors))
+                         sendTime: encoding.captureTime, pose: encoding.pose, boxes: anchors,
+                         boxReturns: boxRefiner?.codedReturns(of: anchors, points: encoding.points, limit: variant.returnsPerBox) ?? []))
         let (features, sent) = try out.message.decodeFeatures(with: codebook)
         return CodedMessage(byteCount: out.bytes.count, fractionSent: out.selection.fractionSent,
-                            features: features, sentMask: sent, confidence: out.message.confidenceMap, boxes: out.message.boxes)
+                            features: features, sentMask: sent, confidence: out.message.confidenceMap, boxes: out.message.boxes,
+                            boxReturns: zip(out.message.boxReturns, out.message.boxes).map { $0.points(in: $1) })
     }
+
 
     func identity(_ agentID: String) -> SigningIdentity {
         identities[agentID] ?? SigningIdentity.generate(agentID: agentID)
@@ -205,7 +209,9 @@ public struct CooperativeReplay {
                     var size = (sent.features.values.count + sent.confidence.count) * MemoryLayout<Float>.size
                     if let anchors = setting.fusion.anchorSelection {
                         observation.boxes = anchors.anchors(from: sent.boxes)
-                        size += try boxMessageBytes(sent, boxes: observation.boxes) - boxMessageBytes(sent, boxes: [])
+                        let returns = boxRefiner?.codedReturns(of: observation.boxes, points: sent.points, limit: setting.fusion.sentReturnsPerBox) ?? []
+                        observation.boxReturns = zip(returns, observation.boxes).map { $0.points(in: $1) }
+                        size += try boxMessageBytes(sent, boxes: observation.boxes, returns: returns) - boxMessageBytes(sent, boxes: [])
                     }
                     bytes.append(size)
                 case .codedFeatures:
@@ -216,6 +222,7 @@ public struct CooperativeReplay {
                     observation.sentMask = coded.sentMask
                     observation.confidence = coded.confidence
                     observation.boxes = coded.boxes
+                    observation.boxReturns = coded.boxReturns
                     bytes.append(coded.byteCount)
                     fractions.append(coded.fractionSent)
                 }
@@ -238,15 +245,16 @@ public struct CooperativeReplay {
         noise.perturb(encoding.pose, seed: seed, agentID: encoding.agentID, frameIndex: encoding.frameIndex)
     }
 
-    /// The signed size of a message with `boxes` and no feature cells (late fusion's).
-    func boxMessageBytes(_ encoding: AgentEncoding, boxes: [Box3D]) throws -> Int {
+    /// The signed size of a message with `boxes` (and the `returns` inside them) and no feature
+    /// cells (late fusion's).
+    func boxMessageBytes(_ encoding: AgentEncoding, boxes: [Box3D], returns: [BoxReturns] = []) throws -> Int {
         let reference = codebook?.reference ?? CodebookReference(
             modelID: "none", codebookID: "none", hash: [UInt8](repeating: 0, count: 32), codeBits: 1, codesPerCell: 1)
         let message = BEVMessage(
             agentID: encoding.agentID, agentKind: .vehicle, sequence: UInt64(encoding.frameIndex + 1),
             captureTime: encoding.captureTime, sendTime: encoding.captureTime, pose: encoding.pose,
             grid: detector.config.featureGrid, channels: detector.config.featureChannels, codebook: reference,
-            cellIndices: [], codes: [], boxes: boxes)
+            cellIndices: [], codes: [], boxes: boxes, boxReturns: returns)
         return try identity(encoding.agentID).seal(message).count
     }
 }

@@ -72,13 +72,15 @@ struct EgoChainBenchmark {
                 let features = try encoder.encode(points, sensorToWorld: alignment.sharedToWorld)
                 let messageEncoder = try BEVMessageEncoder(codebook: codebook, selector: selector, identity: identity, grid: grid, agentKind: .vehicle)
                 let head = try detector.headOutput(features)
-                // As a node: its own boxes refitted, the confident ones sent as anchors.
+                // As a node: its own boxes refitted, the confident ones sent as anchors with their returns.
                 let decoded = try detector.decoder.decode(head)
                 let ownBoxes = fuser.settings.boxRefiner.map { $0.refine(decoded, points: points) } ?? decoded
+                let anchors = fuser.settings.anchorSelection?.anchors(from: ownBoxes) ?? []
+                let returns = fuser.settings.boxRefiner?.codedReturns(of: anchors, points: points, limit: fuser.settings.sentReturnsPerBox) ?? []
                 let out = try messageEncoder.encode(
                     features: features.map, confidence: detector.confidenceMap(headOutput: head).values,
                     frame: .init(sequence: UInt64(index + 1), captureTime: agent.timestamp, sendTime: agent.timestamp, pose: alignment.sharedToWorld,
-                                 boxes: fuser.settings.anchorSelection?.anchors(from: ownBoxes) ?? []))
+                                 boxes: anchors, boxReturns: returns))
                 wire.append(out.bytes)
             }
             sentByFrame.append(wire)

@@ -108,6 +108,7 @@ struct NodeCommand: AsyncParsableCommand {
             node.boxSharing = .all
         } else {
             node.boxSharing = launchFile.fusionSettings.anchorSelection.map { .anchors($0) } ?? .none
+            node.returnsPerBox = launchFile.fusionSettings.sentReturnsPerBox
         }
         let outputs = try NodeOutputs(directory: URL(fileURLWithPath: out, isDirectory: true), agentID: agent, scenario: source.name, isEgo: isEgo)
         let clock = try ScenarioClock(wallStart: startWall, scenarioStart: frameSource.origin, speed: launchFile.speed)

@@ -46,6 +46,9 @@ struct StackOptions: ParsableArguments {
     @Option(help: "With --adopt-boxes: a fused box a single map (a collaborator's or the ego's own) also found within 1 m is scored 1 − (1 − s)(1 − k·c), c the best such score; k is this (0 ≤ k ≤ 1, 0 = off).")
     var confirmationFactor = FusionSettings(mode: .intermediate).confirmationFactor
 
+    @Option(help: "With --adopt-boxes: most of a sender's returns carried inside each box it sends (3 bytes each, on top of --budget-bytes), so the ego refits boxes to every view of an object; 0 = none.")
+    var boxReturns = FusionSettings.defaultBoxReturnLimit
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -66,6 +69,9 @@ struct StackOptions: ParsableArguments {
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1]") }
         guard missedBoxScoreFactor > 0, missedBoxScoreFactor <= 1 else { throw ValidationError("--missed-box-score-factor must be in (0, 1]") }
         guard confirmationFactor >= 0, confirmationFactor <= 1 else { throw ValidationError("--confirmation-factor must be in [0, 1]") }
+        guard (0...FusionSettings.maxBoxReturnLimit).contains(boxReturns) else {
+            throw ValidationError("--box-returns must be in 0…\(FusionSettings.maxBoxReturnLimit)")
+        }
         guard trustSpeed.isFinite, trustSpeed >= 0 else { throw ValidationError("--trust-speed must be a finite speed ≥ 0") }
         guard trustTolerance.isFinite, trustTolerance > 0 else { throw ValidationError("--trust-tolerance must be positive") }
     }
@@ -98,7 +104,7 @@ struct StackOptions: ParsableArguments {
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
                                    boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
                                    addsMissedCollaboratorBoxes: addMissedBoxes, missedBoxScoreFactor: missedBoxScoreFactor,
-                                   confirmationFactor: confirmationFactor),
+                                   confirmationFactor: confirmationFactor, boxReturnLimit: boxReturns),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }
