@@ -92,7 +92,9 @@ public struct CooperativeDetector: Sendable {
         // Intermediate fusion refits to the ego's returns and those the messages carried.
         var returns = ego.points
         if settings.mode == .intermediate, !sentReturns.isEmpty { returns?.append(contentsOf: sentReturns) }
-        let fitted = returns.map { refiner.refits(levelled, points: $0) } ?? levelled.map { ($0, false) }
+        // Bucketed once for the final boxes and the collaborator boxes that may be added.
+        let prepared = returns.map { refiner.prepared($0, for: levelled + sent) }
+        let fitted = prepared.map { refiner.refits(levelled, in: $0) } ?? levelled.map { ($0, false) }
         guard settings.adoptsBoxes, !sent.isEmpty else { return fitted.map(\.box) }
         let adopted = fitted.map { box, refitted in
             guard !refitted, box.label.category == .vehicle else { return box }
@@ -109,7 +111,8 @@ public struct CooperativeDetector: Sendable {
         guard settings.addsMissedBoxes else { return confirmed }
         // The added boxes are refitted too: to every sender's returns of the object, when
         // the messages carried them.
-        let added = refiner.refine(missedBoxes(confirmed, sent: sent), points: returns ?? PointCloud())
+        let missed = missedBoxes(confirmed, sent: sent)
+        let added = prepared.map { refiner.refits(missed, in: $0).map(\.box) } ?? missed
         return (confirmed + added).sorted { ($0.score ?? 0) > ($1.score ?? 0) }
     }
 

@@ -24,6 +24,21 @@ import V2XCore
         #expect(thinned.count <= 50 && thinned == Swift.stride(from: 0, to: all.count, by: stride).map { all[$0] })
     }
 
+    @Test func aCloudPreparedOnceRefitsEveryBatchWithinItsHeights() throws {
+        let sweep = BoxRefinerTests.sweep(of: BoxRefinerTests.car)
+        let refiner = BoxRefiner()
+        // Prepared for the guess and a bus elsewhere (a taller height range), then used for the guess alone.
+        let bus = Box3D(x: -20, y: 5, z: 0, l: 12, w: 2.6, h: 3.4, yaw: 0, score: 0.6)
+        let prepared = refiner.prepared(sweep, for: [BoxRefinerTests.guess, bus])
+        let later = try #require(refiner.refits([BoxRefinerTests.guess], in: prepared).first)
+        let direct = try #require(refiner.refits([BoxRefinerTests.guess], points: sweep).first)
+        #expect(later.refitted && direct.refitted)
+        #expect(abs(later.box.yaw - direct.box.yaw) < 1e-3 && abs(later.box.x - direct.box.x) < 1e-2 && abs(later.box.l - direct.box.l) < 1e-2)
+        // Nothing to refit against: every box as given.
+        let empty = refiner.prepared(PointCloud(), for: [bus])
+        #expect(refiner.refits([bus], in: empty).map(\.refitted) == [false])
+    }
+
     @Test func nonVehiclesEmptyCloudsAndAZeroLimitCarryNothing() {
         let car = BoxRefinerTests.car
         var walker = car

@@ -25,6 +25,11 @@ import V2XCore
 /// with many returns gets the heading and sides of its visible faces. Boxes with fewer
 /// returns, and pedestrians and cyclists, are returned unchanged.
 public struct BoxRefiner: Sendable, Hashable, Codable {
+    /// A cloud bucketed for refitting (`prepared(_:for:)`).
+    public struct PreparedReturns: Sendable {
+        let buckets: PointBuckets?
+    }
+
     /// Fewest returns inside a box for it to be refitted.
     public let minimumPoints: Int
     /// Half-width of the heading search around the detector's yaw.
@@ -84,11 +89,22 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
 
     /// `refine`, saying which boxes had the returns to be refitted (the others are as given).
     public func refits(_ boxes: [Box3D], points: PointCloud) -> [(box: Box3D, refitted: Bool)] {
-        guard !boxes.isEmpty, points.count >= minimumPoints else { return boxes.map { ($0, false) } }
+        refits(boxes, in: prepared(points, for: boxes))
+    }
+
+    /// `points` bucketed once for refitting any boxes whose heights lie within those of
+    /// `boxes` (`refits(_:in:)`), when several batches of boxes are refitted to one cloud.
+    public func prepared(_ points: PointCloud, for boxes: [Box3D]) -> PreparedReturns {
         let vehicles = boxes.filter { $0.label.category == .vehicle && $0.z.isFinite && $0.h.isFinite }
-        guard let low = vehicles.map({ $0.z - $0.h / 2 + groundClearanceMeters }).min(),
-              let high = vehicles.map({ $0.z + $0.h / 2 + marginMeters }).max(), low <= high else { return boxes.map { ($0, false) } }
-        let index = PointBuckets(points, zRange: low...high)
+        guard points.count >= minimumPoints, let low = vehicles.map({ $0.z - $0.h / 2 + groundClearanceMeters }).min(),
+              let high = vehicles.map({ $0.z + $0.h / 2 + marginMeters }).max(), low <= high else { return PreparedReturns(buckets: nil) }
+        return PreparedReturns(buckets: PointBuckets(points, zRange: low...high))
+    }
+
+    /// `refits(_:points:)` to a prepared cloud; boxes beyond the heights it was prepared for
+    /// gather only the returns within them.
+    public func refits(_ boxes: [Box3D], in prepared: PreparedReturns) -> [(box: Box3D, refitted: Bool)] {
+        guard let index = prepared.buckets else { return boxes.map { ($0, false) } }
         return boxes.map { box in
             guard box.label.category == .vehicle else { return (box, false) }
             let inside = index.points(in: box, margin: marginMeters, groundClearance: groundClearanceMeters)
