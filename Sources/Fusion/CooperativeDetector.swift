@@ -118,7 +118,8 @@ public struct CooperativeDetector: Sendable {
 
     /// Each collaborator's vehicle boxes in the ego's frame (with motion compensation, those of
     /// the cars it saw moving first moved to where the cars are at the ego's sweep, as their
-    /// maps are) and the returns it sent inside the boxes that were not moved, in the ego's frame.
+    /// maps are) and the returns it sent inside the boxes that were not moved and that its
+    /// pose places well enough (`boxReturnMisplacementLimitMeters`), in the ego's frame.
     func sentVehicles(_ collaborators: [AgentObservation], ego: AgentObservation) -> (boxes: [Box3D], returns: PointCloud) {
         let egoFromWorld = ego.pose.inverse
         var boxes: [Box3D] = []
@@ -131,8 +132,10 @@ public struct CooperativeDetector: Sendable {
                 boxes.append(moved.transformed(by: toEgo))
                 // A car seen moving is where motion compensation estimates it; its returns,
                 // moved alike, would smear the ego's own (val at 300 ms: 0.760 AP@0.7 with
-                // them, 0.779 without), so they stay out.
-                guard i < agent.boxReturns.count, moved == box else { continue }
+                // them, 0.779 without), so they stay out. So do returns an uncertain pose
+                // would misplace by more than the limit (σ of position plus range times σ of yaw).
+                let misplacement = agent.poseUncertainty.positionSigmaMeters + hypot(box.x, box.y) * agent.poseUncertainty.yawSigmaRadians
+                guard i < agent.boxReturns.count, moved == box, misplacement <= FusionSettings.boxReturnMisplacementLimitMeters else { continue }
                 for p in agent.boxReturns[i] {
                     let q = toEgo.apply(p)
                     returns.append(x: Float(q.x), y: Float(q.y), z: Float(q.z), intensity: 0)

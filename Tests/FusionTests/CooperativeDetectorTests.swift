@@ -218,11 +218,20 @@ import V2XTestSupport
         let refitted = detector.refined([fused], ego: ego, collaborators: [b, c])
         #expect(refitted.count == 1)
         try expectOnTheCar(refitted.first)
-        // Without returns, b's box is added as sent.
+        // Without returns, b's box is added as sent; likewise when the senders' poses may
+        // misplace the returns by more than 0.1 m (b: 0.05 m + 10 m × 0.4°, c 27 m away).
         var bBare = b, cBare = c
         bBare.boxReturns = []; cBare.boxReturns = []
-        let added = try #require(detector.refined([], ego: ego, collaborators: [bBare, cBare]).first)
-        #expect(abs(added.yaw - seenByB.yaw) < 1e-9 && abs(added.l - seenByB.l) < 1e-9)
+        var bUnsure = b, cUnsure = c
+        bUnsure.poseUncertainty = PoseUncertainty(positionSigmaMeters: 0.05, yawSigmaRadians: 0.4 * .pi / 180)
+        cUnsure.poseUncertainty = bUnsure.poseUncertainty
+        for senders in [[bBare, cBare], [bUnsure, cUnsure]] {
+            let added = try #require(detector.refined([], ego: ego, collaborators: senders).first)
+            #expect(abs(added.yaw - seenByB.yaw) < 1e-9 && abs(added.l - seenByB.l) < 1e-9)
+        }
+        bUnsure.poseUncertainty = PoseUncertainty(positionSigmaMeters: 0.05, yawSigmaRadians: 0)
+        cUnsure.poseUncertainty = bUnsure.poseUncertainty
+        try expectOnTheCar(detector.refined([], ego: ego, collaborators: [bUnsure, cUnsure]).first)
         // Outside intermediate fusion the returns are not read.
         let late = try CooperativeDetector(detector: Self.detector, settings: FusionSettings(mode: .late))
         #expect(late.refined([fused], ego: ego, collaborators: [b, c]) == [fused])
