@@ -46,8 +46,8 @@ public struct BEVMessageEncoder: Sendable {
         public var pose: Pose
         public var poseCovarianceUpper: [Float]
         public var boxes: [Box3D]
-        /// The returns inside each box (empty, or one entry per box): carried beyond the byte
-        /// budget, which covers the cells and boxes (see `encode`).
+        /// The returns inside each box (empty, or one entry per box): they fill what the cells
+        /// leave of the byte budget (see `encode`).
         public var boxReturns: [BoxReturns]
 
         public init(sequence: UInt64, captureTime: Timestamp, sendTime: Timestamp, pose: Pose, poseCovarianceUpper: [Float] = [],
@@ -65,9 +65,10 @@ public struct BEVMessageEncoder: Sendable {
         public var selection: CellSelector.Selection
     }
 
-    /// Encodes and signs one frame. The byte budget covers the cells and the boxes; the boxes'
-    /// returns, when the frame has them, come on top (their number is the sender's setting),
-    /// and the returns of boxes dropped for the budget go with them.
+    /// Encodes and signs one frame within the byte budget: the header and boxes first (the
+    /// most confident within a share of the budget when they do not all fit), then the cells,
+    /// then, when the frame has them, the boxes' returns in what the cells left, each box
+    /// keeping an evenly thinned share of its own (the same most per box).
     /// - Throws: `V2XError.shapeMismatch` when the maps do not match the grid and codebook;
     ///   `.invalidArgument` when the budget cannot hold even the header or the returns do not
     ///   match the boxes.
@@ -114,9 +115,30 @@ public struct BEVMessageEncoder: Sendable {
             throw V2XError(.invalidArgument, "budget of \(selector.budgetBytes) bytes cannot hold the \(overhead)-byte header; message is \(bytes.count) bytes")
         }
         if !frame.boxReturns.isEmpty, !message.boxes.isEmpty {
-            message.boxReturns = Array(frame.boxReturns.prefix(message.boxes.count))
-            bytes = try identity.seal(message)
+            // The returns fill what the cells left of the budget, the same most per box.
+            let returns = Array(frame.boxReturns.prefix(message.boxes.count))
+            var room = selector.budgetBytes - bytes.count - Self.returnsSlackBytes
+            while room > 0 {
+                var withReturns = message
+                withReturns.boxReturns = returns.map { $0.thinned(to: Self.returnsPerBox(returns.map(\.count), roomBytes: room)) }
+                let sealed = try identity.seal(withReturns)
+                if sealed.count <= selector.budgetBytes { (message, bytes) = (withReturns, sealed); break }
+                // Length prefixes grew more than the slack allowed: try again with less room.
+                room -= sealed.count - selector.budgetBytes + Self.returnsSlackBytes
+            }
         }
         return Output(bytes: bytes, message: message, selection: selection)
+    }
+
+    /// Bytes kept free for the length prefixes the returns lengthen (boxes, payload).
+    static let returnsSlackBytes = 8
+
+    /// The most returns each box keeps so that all of them (`counts`, 3 bytes each plus up to
+    /// 3 bytes of field header a box) fit `roomBytes`.
+    static func returnsPerBox(_ counts: [Int], roomBytes: Int) -> Int {
+        var limit = counts.max() ?? 0
+        func bytes(_ k: Int) -> Int { counts.reduce(0) { $0 + (min($1, k) > 0 ? 3 * min($1, k) + 3 : 0) } }
+        while limit > 0, bytes(limit) > roomBytes { limit -= max(1, limit / 16) }
+        return max(limit, 0)
     }
 }

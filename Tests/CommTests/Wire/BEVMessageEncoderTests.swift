@@ -69,7 +69,7 @@ import V2XCore
         #expect(tight.message.boxes == Array(withBoxes.boxes.prefix(tight.message.boxes.count)))
     }
 
-    @Test func boxReturnsComeOnTopOfTheBudgetAndLeaveWithTheirBoxes() throws {
+    @Test func boxReturnsFillWhatTheCellsLeaveOfTheBudget() throws {
         let (features, confidence) = CommFixtures.features(seed: 1)
         var withReturns = frame(1)
         withReturns.boxes = (0..<40).map { Box3D(x: Double($0), y: 2, z: -1, l: 4.5, w: 1.8, h: 1.5, yaw: 0.1, score: 1 - Double($0) / 100) }
@@ -78,13 +78,21 @@ import V2XCore
         }
         var bare = withReturns
         bare.boxReturns = []
-        let tight = try encoder(budget: 900).encode(features: features, confidence: confidence, frame: withReturns)
-        let tightBare = try encoder(budget: 900).encode(features: features, confidence: confidence, frame: bare)
-        // The same cells and boxes as without returns; each kept box keeps its returns (60 bytes each).
-        #expect(tight.selection.indices == tightBare.selection.indices && tight.message.boxes == tightBare.message.boxes)
-        #expect(tight.message.boxReturns == Array(withReturns.boxReturns.prefix(tight.message.boxes.count)))
-        #expect(tight.bytes.count >= tightBare.bytes.count + 60 * tight.message.boxes.count)
-        #expect(tight.bytes.count > 900)
+        for budget in [900, 2000, 100_000] {
+            let out = try encoder(budget: budget).encode(features: features, confidence: confidence, frame: withReturns)
+            let without = try encoder(budget: budget).encode(features: features, confidence: confidence, frame: bare)
+            // The same cells and boxes as without returns, and still within the budget.
+            #expect(out.selection.indices == without.selection.indices && out.message.boxes == without.message.boxes)
+            #expect(out.bytes.count <= budget)
+            // Every kept box keeps the same share of its returns, evenly thinned.
+            let kept = out.message.boxReturns
+            #expect(kept.isEmpty || kept.count == out.message.boxes.count)
+            if let first = kept.first {
+                #expect(zip(kept, withReturns.boxReturns).allSatisfy { $0 == $1.thinned(to: first.count) })
+            }
+            if budget == 100_000 { #expect(kept == Array(withReturns.boxReturns.prefix(40))) }
+            if budget == 900 { #expect(kept.isEmpty || kept[0].count < 20) }
+        }
         var mismatched = withReturns
         mismatched.boxReturns.removeLast()
         #expect(throws: V2XError.self) { try encoder(budget: 100_000).encode(features: features, confidence: confidence, frame: mismatched) }
