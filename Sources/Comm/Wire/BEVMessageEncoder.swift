@@ -67,8 +67,8 @@ public struct BEVMessageEncoder: Sendable {
 
     /// Encodes and signs one frame within the byte budget: the header and boxes first (the
     /// most confident within a share of the budget when they do not all fit), then the cells,
-    /// then, when the frame has them, the boxes' returns in what the cells left, each box
-    /// keeping an evenly thinned share of its own (the same most per box).
+    /// then, when the frame has them, the boxes' returns in what the cells left: whole, for
+    /// as many of the most confident boxes as fit.
     /// - Throws: `V2XError.shapeMismatch` when the maps do not match the grid and codebook;
     ///   `.invalidArgument` when the budget cannot hold even the header or the returns do not
     ///   match the boxes.
@@ -115,12 +115,12 @@ public struct BEVMessageEncoder: Sendable {
             throw V2XError(.invalidArgument, "budget of \(selector.budgetBytes) bytes cannot hold the \(overhead)-byte header; message is \(bytes.count) bytes")
         }
         if !frame.boxReturns.isEmpty, !message.boxes.isEmpty {
-            // The returns fill what the cells left of the budget, the same most per box.
+            // The returns fill what the cells left of the budget, most confident box first.
             let returns = Array(frame.boxReturns.prefix(message.boxes.count))
             var room = selector.budgetBytes - bytes.count - Self.returnsSlackBytes
             while room > 0 {
                 var withReturns = message
-                withReturns.boxReturns = returns.map { $0.thinned(to: Self.returnsPerBox(returns.map(\.count), roomBytes: room)) }
+                withReturns.boxReturns = Self.returnsWithin(returns, roomBytes: room)
                 let sealed = try identity.seal(withReturns)
                 if sealed.count <= selector.budgetBytes { (message, bytes) = (withReturns, sealed); break }
                 // Length prefixes grew more than the slack allowed: try again with less room.
@@ -133,12 +133,18 @@ public struct BEVMessageEncoder: Sendable {
     /// Bytes kept free for the length prefixes the returns lengthen (boxes, payload).
     static let returnsSlackBytes = 8
 
-    /// The most returns each box keeps so that all of them (`counts`, 3 bytes each plus up to
-    /// 3 bytes of field header a box) fit `roomBytes`.
-    static func returnsPerBox(_ counts: [Int], roomBytes: Int) -> Int {
-        var limit = counts.max() ?? 0
-        func bytes(_ k: Int) -> Int { counts.reduce(0) { $0 + (min($1, k) > 0 ? 3 * min($1, k) + 3 : 0) } }
-        while limit > 0, bytes(limit) > roomBytes { limit -= max(1, limit / 16) }
-        return max(limit, 0)
+    /// `returns` (one entry per box, most confident box first) within `roomBytes` (3 bytes a
+    /// return plus up to 3 bytes of field header a box): whole, for as many of the first boxes
+    /// as fit; none for the rest.
+    static func returnsWithin(_ returns: [BoxReturns], roomBytes: Int) -> [BoxReturns] {
+        var left = roomBytes
+        var fits = true
+        return returns.map { box in
+            let bytes = box.codes.count + 3
+            fits = fits && bytes <= left
+            guard fits else { return BoxReturns.none }
+            left -= bytes
+            return box
+        }
     }
 }

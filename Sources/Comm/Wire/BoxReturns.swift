@@ -41,16 +41,10 @@ public struct BoxReturns: Sendable, Equatable {
         self.codes = codes
     }
 
-    /// At most `limit` of the returns: every k-th, k the smallest stride that fits, so they
-    /// still span the object.
-    public func thinned(to limit: Int) -> BoxReturns {
-        guard count > limit else { return self }
-        guard limit > 0 else { return BoxReturns(checkedCodes: []) }
-        let stride = (count + limit - 1) / limit
-        return BoxReturns(checkedCodes: Swift.stride(from: 0, to: count, by: stride).flatMap { codes[($0 * 3)..<($0 * 3 + 3)] })
-    }
-
     private init(checkedCodes: [UInt8]) { codes = checkedCodes }
+
+    /// No returns.
+    public static let none = BoxReturns(checkedCodes: [])
 
     /// The returns, in the frame `box` is in (the sender's LiDAR frame for a message's box).
     public func points(in box: Box3D) -> [SIMD3<Double>] {

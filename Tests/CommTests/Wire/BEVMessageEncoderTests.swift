@@ -84,14 +84,15 @@ import V2XCore
             // The same cells and boxes as without returns, and still within the budget.
             #expect(out.selection.indices == without.selection.indices && out.message.boxes == without.message.boxes)
             #expect(out.bytes.count <= budget)
-            // Every kept box keeps the same share of its returns, evenly thinned.
+            // The most confident boxes keep all their returns, the rest none.
             let kept = out.message.boxReturns
             #expect(kept.isEmpty || kept.count == out.message.boxes.count)
-            if let first = kept.first {
-                #expect(zip(kept, withReturns.boxReturns).allSatisfy { $0 == $1.thinned(to: first.count) })
-            }
+            let whole = kept.prefix { $0.count == 20 }.count
+            #expect(kept.dropFirst(whole).allSatisfy { $0.count == 0 })
+            #expect(zip(kept, withReturns.boxReturns).prefix(whole).allSatisfy { $0 == $1 })
             if budget == 100_000 { #expect(kept == Array(withReturns.boxReturns.prefix(40))) }
-            if budget == 900 { #expect(kept.isEmpty || kept[0].count < 20) }
+            // Room for another box's returns (63 bytes) is never left unused.
+            if whole < out.message.boxes.count { #expect(budget - out.bytes.count < 63 + 20) }
         }
         var mismatched = withReturns
         mismatched.boxReturns.removeLast()

@@ -39,15 +39,6 @@ import V2XCore
         #expect(BoxReturns(points: [Self.point(box, 1, 0, 0)], in: broken).count == 0)
     }
 
-    @Test func thinningKeepsEveryKthReturn() throws {
-        let box = Self.truck
-        let points = (0..<10).map { Self.point(box, Double($0) / 2 - 2, 0, 0) }
-        let all = BoxReturns(points: points, in: box)
-        #expect(all.thinned(to: 10) == all && all.thinned(to: 0).count == 0)
-        let four = all.thinned(to: 4)            // stride 3: returns 0, 3, 6, 9
-        #expect(four.points(in: box) == [0, 3, 6, 9].map { all.points(in: box)[$0] })
-    }
-
     @Test func codesThatAreNotThreeAReturnAreMalformed() {
         #expect(throws: V2XError.self) { try BoxReturns(codes: [1, 2, 3, 4]) }
         #expect((try? BoxReturns(codes: [1, 2, 3]))?.count == 1)
