@@ -44,7 +44,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// confirming score `c` within `missedBoxGateMeters`); 0 = off. 0.5: chosen on the val split.
     public var confirmationFactor: Double
     /// Intermediate fusion, with box adoption: most of a sender's returns carried with each
-    /// box it sends (`BoxReturns`, 3 bytes each, on top of the byte budget), so the ego refits
+    /// box it sends (`BoxReturns`, 3 bytes each, in what the cells leave of the byte budget), so the ego refits
     /// final boxes to its own and every sender's returns of the object; 0 = none.
     public var boxReturnLimit: Int
 

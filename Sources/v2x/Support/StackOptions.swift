@@ -46,7 +46,7 @@ struct StackOptions: ParsableArguments {
     @Option(help: "With --adopt-boxes: a fused box a single map (a collaborator's or the ego's own) also found within 1 m is scored 1 − (1 − s)(1 − k·c), c the best such score; k is this (0 ≤ k ≤ 1, 0 = off).")
     var confirmationFactor = FusionSettings(mode: .intermediate).confirmationFactor
 
-    @Option(help: "With --adopt-boxes: most of a sender's returns carried inside each box it sends (3 bytes each, on top of --budget-bytes), so the ego refits boxes to every view of an object; 0 = none.")
+    @Option(help: "With --adopt-boxes: most of a sender's returns carried inside each box it sends (3 bytes each, in what the cells leave of --budget-bytes, most confident boxes first), so the ego refits boxes to every view of an object; 0 = none.")
     var boxReturns = FusionSettings.defaultBoxReturnLimit
 
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
