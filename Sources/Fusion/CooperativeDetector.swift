@@ -42,6 +42,17 @@ public struct CooperativeDetector: Sendable {
     /// - Throws: `V2XError.invalidArgument` when an observation lacks what the mode needs,
     ///   `.shapeMismatch` when a map is not on the detector's feature grid.
     public func detect(ego: AgentObservation, collaborators received: [AgentObservation]) throws -> [Box3D] {
+        try detect(ego: ego, collaborators: received, gathersEvidence: settings.rescorer != nil).map(\.box)
+    }
+
+    /// `detect`'s boxes, each with its evidence as `refinedWithEvidence` gives it (nil where no
+    /// box is adopted).
+    /// - Throws: as `detect`.
+    public func detectWithEvidence(ego: AgentObservation, collaborators: [AgentObservation]) throws -> [(box: Box3D, evidence: BoxEvidence?)] {
+        try detect(ego: ego, collaborators: collaborators, gathersEvidence: true)
+    }
+
+    private func detect(ego: AgentObservation, collaborators received: [AgentObservation], gathersEvidence: Bool) throws -> [(box: Box3D, evidence: BoxEvidence?)] {
         let collaborators = aligned(received, to: ego)
         let boxes: [Box3D]
         switch settings.mode {
@@ -59,9 +70,11 @@ public struct CooperativeDetector: Sendable {
         case .early:
             let merged = try Self.withEveryAgentsReturns(ego, collaborators: collaborators)
             // Early fusion has every agent's returns, so its boxes are refitted to all of them.
-            return Self.withoutOwnVehicle(refined(try detector.detect(points: merged.points ?? PointCloud()), ego: merged, collaborators: collaborators))
+            let refitted = refined(try detector.detect(points: merged.points ?? PointCloud()), ego: merged, collaborators: collaborators)
+            return Self.withoutOwnVehicle(refitted).map { ($0, nil) }
         }
-        return Self.withoutOwnVehicle(refined(boxes, ego: ego, collaborators: collaborators))
+        return refinedBoxes(boxes, ego: ego, collaborators: collaborators, gathersEvidence: gathersEvidence)
+            .filter { !Self.holdsSensor($0.box) }
     }
 
     /// `boxes` (in the ego's LiDAR frame) without those whose footprint holds the ego's sensor:
@@ -69,7 +82,12 @@ public struct CooperativeDetector: Sendable {
     /// or features). No other object can hold the sensor, and the ground truth leaves the ego's
     /// vehicle out by the same test (`CooperativeGroundTruth`).
     public static func withoutOwnVehicle(_ boxes: [Box3D]) -> [Box3D] {
-        boxes.filter { !$0.footprintContains(x: 0, y: 0) }
+        boxes.filter { !holdsSensor($0) }
+    }
+
+    /// Whether `box`'s footprint holds the ego's sensor (the origin of its frame).
+    static func holdsSensor(_ box: Box3D) -> Bool {
+        box.footprintContains(x: 0, y: 0)
     }
 
     /// `boxes` (in the ego's frame), in intermediate fusion first `levelled` (heights from the
@@ -85,17 +103,30 @@ public struct CooperativeDetector: Sendable {
     /// maps, and with `addsMissedBoxes` the collaborator boxes left without a final box nearby
     /// are added (`missedBoxes`) and refitted to the same returns.
     public func refined(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [Box3D] {
+        refinedBoxes(boxes, ego: ego, collaborators: collaborators, gathersEvidence: settings.rescorer != nil).map(\.box)
+    }
+
+    /// `refined`'s boxes, each with the evidence it is (with `settings.rescorer`) or would be
+    /// (without one: the boxes are then `confirmed`) rescored from; the evidence is nil where
+    /// no box is adopted (outside intermediate fusion with adoption, or when no collaborator
+    /// sent a box). What `v2x train-rescorer` fits the rescorer to.
+    public func refinedWithEvidence(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation] = []) -> [(box: Box3D, evidence: BoxEvidence?)] {
+        refinedBoxes(boxes, ego: ego, collaborators: collaborators, gathersEvidence: true)
+    }
+
+    private func refinedBoxes(_ boxes: [Box3D], ego: AgentObservation, collaborators: [AgentObservation],
+                              gathersEvidence: Bool) -> [(box: Box3D, evidence: BoxEvidence?)] {
         let (sent, sentReturns) = sentVehicles(collaborators, ego: ego)
         let gate = settings.adoptionGateMeters
         let levelled = settings.mode == .intermediate ? Self.levelled(boxes, own: ego.boxes, sent: sent, gateMeters: gate) : boxes
-        guard let refiner = settings.boxRefiner else { return levelled }
+        guard let refiner = settings.boxRefiner else { return levelled.map { ($0, nil) } }
         // Intermediate fusion refits to the ego's returns and those the messages carried.
         var returns = ego.points
         if settings.mode == .intermediate, !sentReturns.isEmpty { returns?.append(contentsOf: sentReturns) }
         // Bucketed once for the final boxes and the collaborator boxes that may be added.
         let prepared = returns.map { refiner.prepared($0, for: levelled + sent) }
         let fitted = prepared.map { refiner.refits(levelled, in: $0) } ?? levelled.map { ($0, false) }
-        guard settings.adoptsBoxes, !sent.isEmpty else { return fitted.map(\.box) }
+        guard settings.adoptsBoxes, !sent.isEmpty else { return fitted.map { ($0.box, nil) } }
         let adopted = fitted.map { box, refitted in
             guard !refitted, box.label.category == .vehicle else { return box }
             let nearest = sent.min { hypot($0.x - box.x, $0.y - box.y) < hypot($1.x - box.x, $1.y - box.y) }
@@ -105,15 +136,28 @@ public struct CooperativeDetector: Sendable {
             out.l = nearest.l; out.w = nearest.w; out.yaw = nearest.yaw
             return out
         }
-        let witnesses = sent + ego.boxes.filter { $0.label.category == .vehicle }
-        let confirmed = Self.confirmed(adopted, witnesses: witnesses, gateMeters: settings.missedBoxGateMeters,
-                                       factor: settings.confirmationFactor)
-        guard settings.addsMissedBoxes else { return confirmed }
         // The added boxes are refitted too: to every sender's returns of the object, when
         // the messages carried them.
-        let missed = missedBoxes(confirmed, sent: sent)
+        let missed = settings.addsMissedBoxes ? missedBoxes(adopted, sent: sent) : []
         let added = prepared.map { refiner.refits(missed, in: $0).map(\.box) } ?? missed
-        return (confirmed + added).sorted { ($0.score ?? 0) > ($1.score ?? 0) }
+        let final = adopted + added
+        let evidence: [BoxEvidence?] = gathersEvidence
+            ? BoxEvidence.gather(final, added: final.indices.map { $0 >= adopted.count }, sent: sent, own: ego.boxes,
+                                 egoPoints: ego.points, received: sentReturns, gateMeters: settings.missedBoxGateMeters)
+            : final.map { _ in nil }
+        let scored: [Box3D]
+        if let rescorer = settings.rescorer {
+            scored = zip(final, evidence).map { box, evidence in
+                var out = box
+                out.score = evidence.map(rescorer.score) ?? box.score
+                return out
+            }
+        } else {
+            let witnesses = sent + ego.boxes.filter { $0.label.category == .vehicle }
+            scored = Self.confirmed(adopted, witnesses: witnesses, gateMeters: settings.missedBoxGateMeters,
+                                    factor: settings.confirmationFactor) + added
+        }
+        return zip(scored, evidence).map { ($0, $1) }.sorted { ($0.box.score ?? 0) > ($1.box.score ?? 0) }
     }
 
     /// Each collaborator's vehicle boxes in the ego's frame (with motion compensation, those of

@@ -277,20 +277,59 @@ import V2XTestSupport
         let out = try CooperativeDetector(detector: Self.detector, settings: settings)
             .refined([ghost, car], ego: ego, collaborators: [collaborator])
         #expect(out.count == 2 && unconfirmed.count == 2)
-        #expect(out[0] == ghost && unconfirmed[0] == ghost)
+        // Ranked by score: the car rises above the ghost.
+        #expect(out[1] == ghost && unconfirmed[0] == ghost)
         let raisedCar: Double = 1 - 0.5 * (1 - 0.5 * 0.8)                                  // 0.7, above the ghost
-        #expect(abs(try #require(out[1].score) - raisedCar) < 1e-12)
+        #expect(abs(try #require(out[0].score) - raisedCar) < 1e-12)
         var rescored = unconfirmed[1]                                                      // only the score changes
-        rescored.score = out[1].score
-        #expect(out[1] == rescored && unconfirmed[1].score == car.score)
+        rescored.score = out[0].score
+        #expect(out[0] == rescored && unconfirmed[1].score == car.score)
         // The ego's own single-map box confirms as a collaborator's does.
         var ownGhost = ghost
         ownGhost.score = 0.4
         let egoSaw = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, boxes: [ownGhost])
         let withOwn = try CooperativeDetector(detector: Self.detector, settings: settings)
             .refined([ghost, car], ego: egoSaw, collaborators: [collaborator])
-        let raisedGhost: Double = 1 - 0.4 * (1 - 0.5 * 0.4)
-        #expect(abs(try #require(withOwn[0].score) - raisedGhost) < 1e-12)
+        let raisedGhost: Double = 1 - 0.4 * (1 - 0.5 * 0.4)                                // 0.68, still below the car
+        #expect(abs(try #require(withOwn[1].score) - raisedGhost) < 1e-12)
+    }
+
+    @Test func aRescorerScoresTheFinalBoxesFromTheirEvidence() throws {
+        // The fused head scored a ghost 0.6, where the ego's rays pass through to a wall behind
+        // it, and a real car 0.5, which a collaborator's own head also found (0.8).
+        let pose = Pose(x: 20, y: -4, z: 0, yaw: .pi / 3)
+        let car = Box3D(x: 15, y: 6, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0.2, score: 0.5)
+        let ghost = Box3D(x: -9, y: -7, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.6)
+        var seen = car
+        seen.x += 0.6; seen.score = 0.8
+        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: pose,
+                                            boxes: [seen.transformed(by: pose.inverse)])
+        var wall = PointCloud()
+        for k in 0..<20 { wall.append(x: -18 + Float(k) * 0.05, y: -14, z: -1, intensity: 0) }
+        let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: wall)
+        var weights = [Double](repeating: 0, count: BoxEvidence.featureNames.count)
+        weights[BoxEvidence.featureNames.firstIndex(of: "score_logit")!] = 1
+        weights[BoxEvidence.featureNames.firstIndex(of: "collaborator_support")!] = 2
+        weights[BoxEvidence.featureNames.firstIndex(of: "log_rays_through")!] = -1
+        let rescorer = try BoxRescorer(weights: weights)
+        let settings = FusionSettings(mode: .intermediate, addsMissedCollaboratorBoxes: false, rescorer: rescorer)
+        let found = try CooperativeDetector(detector: Self.detector, settings: settings).refinedWithEvidence([ghost, car], ego: ego, collaborators: [collaborator])
+        #expect(found.count == 2)
+        let (first, second) = (found[0], found[1])
+        let carEvidence = try #require(first.evidence), ghostEvidence = try #require(second.evidence)
+        // The car (adopted at the collaborator's box) now ranks first.
+        #expect(abs(first.box.x - seen.x) < 1e-9 && carEvidence.collaboratorSupport == 0.8 && carEvidence.collaboratorWitnesses == 1)
+        #expect(ghostEvidence.raysThrough == 20 && ghostEvidence.collaboratorWitnesses == 0 && !ghostEvidence.added)
+        #expect(abs(try #require(first.box.score) - 1 / (1 + exp(-2 * 0.8))) < 1e-12)
+        #expect(abs(try #require(second.box.score) - rescorer.score(ghostEvidence)) < 1e-12)
+        #expect(try #require(second.box.score) < 0.1)
+        // `refined` gives the same boxes; without a rescorer they are confirmed instead.
+        #expect(try CooperativeDetector(detector: Self.detector, settings: settings).refined([ghost, car], ego: ego, collaborators: [collaborator]) == found.map(\.box))
+        var confirming = settings
+        confirming.rescorer = nil
+        let confirmed = try CooperativeDetector(detector: Self.detector, settings: confirming).refinedWithEvidence([ghost, car], ego: ego, collaborators: [collaborator])
+        #expect(confirmed.map(\.evidence) == [carEvidence, ghostEvidence])
+        #expect(confirmed[1].box.score == ghost.score)
     }
 
     @Test func aStaleCollaboratorFadesUnderTrustButNotWithout() throws {

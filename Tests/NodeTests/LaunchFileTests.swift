@@ -36,7 +36,7 @@ final class LaunchFileTests: XCTestCase {
             precision: int8
             model: models/m
             codebook: models/m/cb
-            fusion: {mode: late, operator: attention, trust: false, pose_correction: false, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false, box_returns: 16}
+            fusion: {mode: late, operator: attention, trust: false, pose_correction: false, motion_compensation: false, refine_boxes: false, adopt_boxes: false, add_missed_boxes: false, box_returns: 16, rescore: false}
             deadline_ms: 120
             max_age_ms: 300
             selection: {budget_bytes: 4000, confidence_threshold: 0.25}
@@ -65,6 +65,8 @@ final class LaunchFileTests: XCTestCase {
         XCTAssertFalse(launch.fusionSettings.addsMissedCollaboratorBoxes)
         XCTAssertEqual(launch.fusionSettings.boxReturnLimit, 16)
         XCTAssertEqual(launch.fusionSettings.sentReturnsPerBox, 0, "late fusion adopts no boxes, so senders carry no returns")
+        XCTAssertFalse(launch.fusion.rescore)
+        XCTAssertTrue(try LaunchFile(yaml: Self.minimal).fusion.rescore, "the ego rescores by default")
         XCTAssertEqual(launch.deadlineSeconds, 0.12, accuracy: 1e-12)
         XCTAssertEqual(launch.maxAgeSeconds, 0.3, accuracy: 1e-12)
         XCTAssertEqual(try launch.cellSelector(), try CellSelector(threshold: 0.25, budgetBytes: 4000))

@@ -112,6 +112,7 @@ private struct RawFusion: Decodable {
         case adoptBoxes = "adopt_boxes"
         case addMissedBoxes = "add_missed_boxes"
         case boxReturns = "box_returns"
+        case rescore
     }
 
     init(from decoder: any Decoder) throws {
@@ -126,6 +127,7 @@ private struct RawFusion: Decodable {
         fusion.adoptBoxes = try c.decodeIfPresent(Bool.self, forKey: .adoptBoxes) ?? fusion.adoptBoxes
         fusion.addMissedBoxes = try c.decodeIfPresent(Bool.self, forKey: .addMissedBoxes) ?? fusion.addMissedBoxes
         fusion.boxReturns = try c.decodeIfPresent(Int.self, forKey: .boxReturns) ?? fusion.boxReturns
+        fusion.rescore = try c.decodeIfPresent(Bool.self, forKey: .rescore) ?? fusion.rescore
     }
 }
 

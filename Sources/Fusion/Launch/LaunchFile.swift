@@ -14,7 +14,7 @@ import V2XCore
 /// precision: fp32                    # fp32 | int8 (the feature encoder)
 /// model: models/pillars-centerpoint-vehicle
 /// codebook: models/pillars-centerpoint-vehicle/codebook   # base path, no extension
-/// fusion: {mode: intermediate, operator: attention, trust: true, pose_correction: true, motion_compensation: true, refine_boxes: true, adopt_boxes: true, add_missed_boxes: true, box_returns: 64}   # as `v2x replay`'s defaults
+/// fusion: {mode: intermediate, operator: attention, trust: true, pose_correction: true, motion_compensation: true, refine_boxes: true, adopt_boxes: true, add_missed_boxes: true, box_returns: 64, rescore: true}   # as `v2x replay`'s defaults
 /// deadline_ms: 80                    # how long after its capture the ego waits
 /// max_age_ms: 500                    # older messages are stale (gate and collection)
 /// selection: {budget_bytes: 4096, confidence_threshold: 0.2}   # as `v2x replay`'s defaults
@@ -61,7 +61,7 @@ public struct LaunchFile: Sendable, Equatable {
     /// their poses are corrected from box agreement and their moving cars moved by their age,
     /// whether agents refit their boxes to their own returns, whether the ego adopts
     /// collaborators' boxes where it cannot refit its own, and whether it adds the
-    /// collaborators' boxes it found nothing near.
+    /// collaborators' boxes it found nothing near, and whether it rescores its final boxes.
     public struct Fusion: Sendable, Equatable {
         public var mode: FusionMode
         public var fusionOperator: FusionOperator
@@ -73,14 +73,17 @@ public struct LaunchFile: Sendable, Equatable {
         public var addMissedBoxes: Bool
         /// Most returns a sender carries inside each box it sends (`FusionSettings.boxReturnLimit`).
         public var boxReturns: Int
+        /// Whether the ego scores its final boxes with the model folder's `BoxRescorer` (when
+        /// the folder has one; `FusionSettings.rescorer`).
+        public var rescore: Bool
 
         public init(mode: FusionMode = .intermediate, fusionOperator: FusionOperator = .attention, trust: Bool = true,
                     poseCorrection: Bool = true, motionCompensation: Bool = true, refineBoxes: Bool = true, adoptBoxes: Bool = true,
-                    addMissedBoxes: Bool = true, boxReturns: Int = FusionSettings.defaultBoxReturnLimit) {
+                    addMissedBoxes: Bool = true, boxReturns: Int = FusionSettings.defaultBoxReturnLimit, rescore: Bool = true) {
             self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
             self.poseCorrection = poseCorrection; self.motionCompensation = motionCompensation
             self.refineBoxes = refineBoxes; self.adoptBoxes = adoptBoxes; self.addMissedBoxes = addMissedBoxes
-            self.boxReturns = boxReturns
+            self.boxReturns = boxReturns; self.rescore = rescore
         }
     }
 
@@ -181,7 +184,8 @@ public struct LaunchFile: Sendable, Equatable {
             maxQueueSeconds: 1)
     }
 
-    /// The ego's fusion settings (the trust model and pose correction with their documented defaults when on).
+    /// The ego's fusion settings (the trust model and pose correction with their documented
+    /// defaults when on; no rescorer: the node loads the model folder's when `fusion.rescore`).
     public var fusionSettings: FusionSettings {
         FusionSettings(mode: fusion.mode, fusionOperator: fusion.fusionOperator, trust: fusion.trust ? TrustModel() : nil,
                        poseCorrection: fusion.poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: fusion.motionCompensation,

@@ -47,6 +47,10 @@ public struct FusionSettings: Sendable, Equatable, Codable {
     /// box it sends (`BoxReturns`, 3 bytes each, in what the cells leave of the byte budget), so the ego refits
     /// final boxes to its own and every sender's returns of the object; 0 = none.
     public var boxReturnLimit: Int
+    /// Intermediate fusion, with box adoption: the final boxes (fused and added) are scored by
+    /// this logistic model of their evidence (`BoxRescorer`, `BoxEvidence`) instead of being
+    /// `confirmed`; `nil` = confirmation. Loaded from the model folder's `rescorer.json`.
+    public var rescorer: BoxRescorer?
 
     /// Lowest score of the boxes a sender adds for adoption (pose correction still matches
     /// only its own `minScore`).
@@ -73,7 +77,8 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         lateNMSIoUThreshold: Double = 0.1, lateMotionCompensation: Bool = true, poseCorrection: BoxAgreementAlignment? = BoxAgreementAlignment(),
         motionCompensation: Bool = true, boxRefiner: BoxRefiner? = BoxRefiner(), adoptsCollaboratorBoxes: Bool = true,
         adoptionGateMeters: Double = 1.5, addsMissedCollaboratorBoxes: Bool = true, missedBoxGateMeters: Double = 1,
-        missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5, boxReturnLimit: Int = defaultBoxReturnLimit
+        missedBoxScoreFactor: Double = 0.5, confirmationFactor: Double = 0.5, boxReturnLimit: Int = defaultBoxReturnLimit,
+        rescorer: BoxRescorer? = nil
     ) {
         self.mode = mode; self.fusionOperator = fusionOperator; self.trust = trust
         self.lateNMSIoUThreshold = lateNMSIoUThreshold; self.lateMotionCompensation = lateMotionCompensation
@@ -87,6 +92,7 @@ public struct FusionSettings: Sendable, Equatable, Codable {
         self.missedBoxScoreFactor = missedBoxScoreFactor
         self.confirmationFactor = confirmationFactor
         self.boxReturnLimit = boxReturnLimit
+        self.rescorer = rescorer
     }
 
     /// Whether the ego adopts collaborators' boxes (`adoptsCollaboratorBoxes` in

@@ -21,6 +21,9 @@ public struct CooperativeReplay {
         public var messageBytes: [Int]
         /// Fraction of grid cells carried by each coded message (empty for other payloads).
         public var fractionsSent: [Double]
+        /// Parallel to `boxes` when the evidence was asked for: what each box was (or would be)
+        /// rescored from (`CooperativeDetector.detectWithEvidence`); empty otherwise.
+        public var evidence: [BoxEvidence?] = []
     }
 
     public let detector: BEVDetector
@@ -57,10 +60,10 @@ public struct CooperativeReplay {
     }
 
     /// Runs every setting on one frame: `ingest`, then each setting's `observations` through
-    /// its `CooperativeDetector`.
+    /// its `CooperativeDetector` (with `gathersEvidence`, its `detectWithEvidence`).
     /// - Throws: `V2XError.invalidArgument` when a setting needs an int8 encoder or codebook
     ///   that was not given, or the ego is not in the frame; what the stages throw otherwise.
-    public mutating func process(_ frame: ScenarioFrame, egoID: String, settings: [ReplaySetting]) throws -> [FrameResult] {
+    public mutating func process(_ frame: ScenarioFrame, egoID: String, settings: [ReplaySetting], gathersEvidence: Bool = false) throws -> [FrameResult] {
         guard frame.agents.contains(where: { $0.agentID == egoID }) else {
             throw V2XError(.invalidArgument, "ego '\(egoID)' is not in frame \(frame.frameID)")
         }
@@ -68,10 +71,14 @@ public struct CooperativeReplay {
         return try settings.map { setting in
             let (ego, collaborators, bytes, fractions) = try observations(setting, egoID: egoID)
             let heads = try detectors(for: setting.precision)
-            let boxes = try CooperativeDetector(detector: heads.detector, fusionHead: heads.fusionHead, settings: setting.fusion)
-                .detect(ego: ego, collaborators: collaborators)
+            let fusion = try CooperativeDetector(detector: heads.detector, fusionHead: heads.fusionHead, settings: setting.fusion)
             let alignment = history[setting.precision]?[egoID]?.last?.alignment ?? HeadingAlignment(lidarPose: .identity)
-            return FrameResult(boxes: alignment.lidar(boxes), messageBytes: bytes, fractionsSent: fractions)
+            guard gathersEvidence else {
+                let boxes = try fusion.detect(ego: ego, collaborators: collaborators)
+                return FrameResult(boxes: alignment.lidar(boxes), messageBytes: bytes, fractionsSent: fractions)
+            }
+            let found = try fusion.detectWithEvidence(ego: ego, collaborators: collaborators)
+            return FrameResult(boxes: alignment.lidar(found.map(\.box)), messageBytes: bytes, fractionsSent: fractions, evidence: found.map(\.evidence))
         }
     }
 

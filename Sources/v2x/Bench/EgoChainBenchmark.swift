@@ -26,6 +26,8 @@ struct EgoChainBenchmark {
     let encoder: any FeatureEncoder
     let precision: String
     let codebook: FeatureCodebook
+    /// The model folder's box rescorer, as the stack runs it (`nil` when it has none).
+    let rescorer: BoxRescorer?
     let source: any ScenarioSource
     let agents: Int
     let frames: Int
@@ -40,11 +42,11 @@ struct EgoChainBenchmark {
         let keys = try LaunchKeys.generate(agentIDs: senders.map(\.id))
         let identities = Dictionary(uniqueKeysWithValues: keys.identities.map { ($0.agentID, $0) })
         var gate = try MessageGate(keyring: keys.keyring, policy: .init(acceptedCodebookHashes: [codebook.hash]))
-        let fuser = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: FusionSettings(mode: .intermediate))
+        let fuser = try CooperativeDetector(detector: detector, fusionHead: fusionHead, settings: FusionSettings(mode: .intermediate, rescorer: rescorer))
         let grid = detector.config.featureGrid
         let selector = try CellSelector(threshold: CellSelector.defaultThreshold, budgetBytes: CellSelector.defaultBudgetBytes)
         print("ego \(egoID) with \(senders.count) collaborators: \(senders.map { $0.id == $0.sweepOf ? $0.id : "\($0.id) (sweep of \($0.sweepOf))" }.joined(separator: ", "))")
-        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, \(fuser.settings.fusionOperator.rawValue) + trust, motion compensation, boxes refitted, adopted and added; messages \(delayFrames * 100) ms old; \(frames) frames after 2 warm-up")
+        print("\(precision) encoders and heads, codebook \(codebook.id), threshold \(selector.threshold), budget \(selector.budgetBytes) B, \(fuser.settings.fusionOperator.rawValue) + trust, motion compensation, boxes refitted, adopted and added\(rescorer == nil ? "" : ", rescored"); messages \(delayFrames * 100) ms old; \(frames) frames after 2 warm-up")
 
         var records: [LatencyRecord] = []
         var bytes = 0, messages = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Comm
 import Foundation
+import Fusion
 import Logging
 import Perception
 import Quant
@@ -258,6 +259,7 @@ extension BenchPipeline {
             detector: detector, fusionHead: try detector.loadingFusionHead(from: modelURL) ?? detector,
             encoder: encoder, precision: int8 ? "int8" : "fp32",
             codebook: try FeatureCodebook.load(base: modelURL.appendingPathComponent("codebook")),
+            rescorer: try BoxRescorer.load(from: modelURL),
             source: try ScenarioLoader.open(scenarioURL), agents: agents, frames: frames,
             delayFrames: Int((Double(delayMs) / 100).rounded())
         ).run()

@@ -87,6 +87,8 @@ struct NodeCommand: AsyncParsableCommand {
         for peer in peers { links[peer.id] = try launchFile.linkProfile(from: agent, to: peer.id) }
         var role: EgoRole?
         if isEgo {
+            var egoSettings = launchFile.fusionSettings
+            if launchFile.fusion.rescore { egoSettings.rescorer = try BoxRescorer.load(from: modelDirectory) }
             let subscriber = try AgentSubscriber(context: context, agentID: agent)
             for peer in peers { try subscriber.connect(to: peer.endpoint) }
             let keyring = try Keyring.load(from: keyDirectory.appendingPathComponent(LaunchKeys.keyringFileName))
@@ -96,7 +98,7 @@ struct NodeCommand: AsyncParsableCommand {
                 subscriber: subscriber, gate: try MessageGate(keyring: keyring, policy: policy),
                 inbox: try CollaboratorInbox(maxAgeSeconds: launchFile.maxAgeSeconds),
                 fusion: try CooperativeDetector(
-                    detector: detector, fusionHead: detector.loadingFusionHead(from: modelDirectory), settings: launchFile.fusionSettings),
+                    detector: detector, fusionHead: detector.loadingFusionHead(from: modelDirectory), settings: egoSettings),
                 codebook: codebook, collaborators: peers.map(\.id), deadlineSeconds: launchFile.deadlineSeconds,
                 currentWindowSeconds: 0.5 / launchFile.rateHz)
         }

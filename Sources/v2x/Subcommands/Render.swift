@@ -76,7 +76,7 @@ struct Render: AsyncParsableCommand {
         }
         let renderer = try BEVRenderer(pixelsPerMeter: pixelsPerMeter)
         let exporter = GroundTruthExporter()
-        let sentSetting = stack.setting(name: "sent cells", mode: .intermediate, delaySeconds: 0, poseNoise: 0)
+        let sentSetting = try stack.setting(name: "sent cells", mode: .intermediate, delaySeconds: 0, poseNoise: 0)
         var engine = sentCells ? try stack.replayEngine(agentIDs: source.agentIDs, settings: [sentSetting]) : nil
         let bar = ProgressBar("render", total: indices.count)
         var pictures: [RasterCanvas] = []

@@ -60,7 +60,7 @@ struct Replay: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
 
         let egoID = try ego ?? GroundTruthExporter.defaultEgoID(of: source)
-        let setting = stack.setting(name: fusion.rawValue, mode: fusion, delaySeconds: delayMs / 1000, poseNoise: poseNoise)
+        let setting = try stack.setting(name: fusion.rawValue, mode: fusion, delaySeconds: delayMs / 1000, poseNoise: poseNoise)
         // A missing or mismatched model, calibration or codebook is a V2XError naming the file.
         var engine = noDetector ? nil : try stack.replayEngine(agentIDs: source.agentIDs, settings: [setting])
         let exporter = GroundTruthExporter()

@@ -49,6 +49,9 @@ struct StackOptions: ParsableArguments {
     @Option(help: "With --adopt-boxes: most of a sender's returns carried inside each box it sends (3 bytes each, in what the cells leave of --budget-bytes, most confident boxes first), so the ego refits boxes to every view of an object; 0 = none.")
     var boxReturns = FusionSettings.defaultBoxReturnLimit
 
+    @Flag(inversion: .prefixedNo, help: "With --adopt-boxes: score the final boxes from their evidence with the model folder's box rescorer (\(BoxRescorer.fileName), made by `v2x train-rescorer`) instead of by --confirmation-factor; without the file, confirmation.")
+    var rescore = true
+
     @Flag(help: "Intermediate fusion sends the whole fp32 map uncompressed instead of codebook codes.")
     var dense = false
 
@@ -96,15 +99,22 @@ struct StackOptions: ParsableArguments {
         TrustModel(typicalSpeedMetersPerSecond: trustSpeed, toleranceMeters: trustTolerance)
     }
 
+    /// The model folder's box rescorer when `--rescore` is on and the folder has one.
+    /// - Throws: `V2XError` when the file is unreadable or does not fit this build.
+    func rescorer() throws -> BoxRescorer? {
+        rescore ? try BoxRescorer.load(from: modelDirectory) : nil
+    }
+
     /// The setting these options describe for one fusion mode, delay and pose noise.
-    func setting(name: String, mode: FusionMode, delaySeconds: Double, poseNoise: Double) -> ReplaySetting {
+    /// - Throws: `V2XError` when the model folder's rescorer cannot be loaded.
+    func setting(name: String, mode: FusionMode, delaySeconds: Double, poseNoise: Double) throws -> ReplaySetting {
         ReplaySetting(
             name: name,
             fusion: FusionSettings(mode: mode, fusionOperator: fusionOperator, trust: noTrust ? nil : trustModel,
                                    poseCorrection: poseCorrection ? BoxAgreementAlignment() : nil, motionCompensation: motionCompensation,
                                    boxRefiner: refineBoxes ? BoxRefiner() : nil, adoptsCollaboratorBoxes: adoptBoxes,
                                    addsMissedCollaboratorBoxes: addMissedBoxes, missedBoxScoreFactor: missedBoxScoreFactor,
-                                   confirmationFactor: confirmationFactor, boxReturnLimit: boxReturns),
+                                   confirmationFactor: confirmationFactor, boxReturnLimit: boxReturns, rescorer: try rescorer()),
             precision: precision, payload: .for(mode, compressed: !dense),
             delaySeconds: delaySeconds, poseNoise: .matching(positionSigmaMeters: poseNoise))
     }

@@ -51,12 +51,12 @@ struct SweepGrid {
         var entries: [Entry] = []
         for condition in conditions {
             for row in Row.allCases where (row != .fullUncorrected || condition.delayMs == 0) && (row != .fullNoMotion || condition.noiseMeters == 0) {
-                entries.append(Entry(row: row, condition: condition, setting: Self.setting(row, condition, stack, fullPrecision)))
+                entries.append(Entry(row: row, condition: condition, setting: try Self.setting(row, condition, stack, fullPrecision)))
             }
         }
         for budget in budgets where budget != stack.budgetBytes {
             let condition = Condition(delayMs: 0, noiseMeters: 0, budgetBytes: budget)
-            entries.append(Entry(row: .full, condition: condition, setting: Self.setting(.full, condition, stack, fullPrecision)))
+            entries.append(Entry(row: .full, condition: condition, setting: try Self.setting(.full, condition, stack, fullPrecision)))
         }
         self.entries = entries
     }
@@ -67,8 +67,8 @@ struct SweepGrid {
     /// motion compensation, box stage, budget) with what the row changes: its mode, payload
     /// and precision; no trust weights in the baselines and the no-trust row, which also
     /// leaves motion out; no pose correction in the baselines and in its own row.
-    static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) -> ReplaySetting {
-        var fusion = stack.setting(name: row.rawValue, mode: .intermediate, delaySeconds: 0, poseNoise: 0).fusion
+    static func setting(_ row: Row, _ condition: Condition, _ stack: StackOptions, _ fullPrecision: EncoderPrecision) throws -> ReplaySetting {
+        var fusion = try stack.setting(name: row.rawValue, mode: .intermediate, delaySeconds: 0, poseNoise: 0).fusion
         let (precision, payload): (EncoderPrecision, SharedPayload)
         switch row {
         case .noFusion: (fusion.mode, precision, payload) = (.none, .fp32, .nothing)
