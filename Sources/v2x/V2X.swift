@@ -7,7 +7,7 @@ struct V2X: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "v2x",
         abstract: "Cooperative perception for connected vehicles: replay, run agents, evaluate.",
-        subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, Codebook.self, Quantize.self, NodeCommand.self, Launch.self, Keygen.self, Bench.self]
+        subcommands: [Generate.self, Inspect.self, Replay.self, Eval.self, ExportGT.self, Render.self, Train.self, TrainFusion.self, TrainRescorer.self, Codebook.self, Quantize.self, NodeCommand.self, Launch.self, Keygen.self, Bench.self]
     )
 
     /// Gets OpenBLAS onto this CPU's vector kernels with workers that sleep between calls, and
