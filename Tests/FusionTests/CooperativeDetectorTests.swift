@@ -258,9 +258,9 @@ import V2XTestSupport
         #expect(stale.contains { abs($0.x - 30) < 1e-6 && abs($0.y + 12) < 1e-6 })
     }
 
-    @Test func fusedBoxesThatASingleMapAlsoFoundRankHigher() throws {
-        // The fused head scored a real car 0.5 and a ghost 0.6; a collaborator's own head found
-        // the car (0.8, 0.6 m off), the ego's own head found nothing.
+    /// A real car the fused head scored 0.5 and a ghost it scored 0.6 (ego frame); `seen`: the
+    /// car as a collaborator's own head found it (0.8, 0.6 m off), and that collaborator.
+    static func carGhostAndWitness() -> (car: Box3D, ghost: Box3D, seen: Box3D, collaborator: AgentObservation) {
         let pose = Pose(x: 20, y: -4, z: 0, yaw: .pi / 3)
         let car = Box3D(x: 15, y: 6, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0.2, score: 0.5)
         let ghost = Box3D(x: -9, y: -7, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.6)
@@ -268,6 +268,13 @@ import V2XTestSupport
         seen.x += 0.6; seen.score = 0.8
         let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: pose,
                                             boxes: [seen.transformed(by: pose.inverse)])
+        return (car, ghost, seen, collaborator)
+    }
+
+    @Test func fusedBoxesThatASingleMapAlsoFoundRankHigher() throws {
+        // The fused head scored a real car 0.5 and a ghost 0.6; a collaborator's own head found
+        // the car (0.8, 0.6 m off), the ego's own head found nothing.
+        let (car, ghost, _, collaborator) = Self.carGhostAndWitness()
         let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity)
         let settings = FusionSettings(mode: .intermediate, boxRefiner: BoxRefiner(), addsMissedCollaboratorBoxes: false)
         var off = settings
@@ -297,13 +304,7 @@ import V2XTestSupport
     @Test func aRescorerScoresTheFinalBoxesFromTheirEvidence() throws {
         // The fused head scored a ghost 0.6, where the ego's rays pass through to a wall behind
         // it, and a real car 0.5, which a collaborator's own head also found (0.8).
-        let pose = Pose(x: 20, y: -4, z: 0, yaw: .pi / 3)
-        let car = Box3D(x: 15, y: 6, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0.2, score: 0.5)
-        let ghost = Box3D(x: -9, y: -7, z: -0.9, l: 4.4, w: 1.8, h: 1.5, yaw: 0, score: 0.6)
-        var seen = car
-        seen.x += 0.6; seen.score = 0.8
-        let collaborator = AgentObservation(agentID: "b", captureTime: Timestamp(seconds: 1), pose: pose,
-                                            boxes: [seen.transformed(by: pose.inverse)])
+        let (car, ghost, seen, collaborator) = Self.carGhostAndWitness()
         var wall = PointCloud()
         for k in 0..<20 { wall.append(x: -18 + Float(k) * 0.05, y: -14, z: -1, intensity: 0) }
         let ego = AgentObservation(agentID: "ego", captureTime: Timestamp(seconds: 1), pose: .identity, points: wall)
