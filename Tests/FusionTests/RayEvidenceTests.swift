@@ -51,15 +51,18 @@ import V2XTestSupport
     @Test func theSectorIndexAgreesWithTestingEveryReturn() throws {
         var rng = SeededGenerator(seed: 11)
         var cloud = PointCloud()
-        for _ in 0..<4000 {
-            let r = Double.random(in: 2...60, using: &rng), a = Double.random(in: -.pi ... .pi, using: &rng)
+        // Most returns near, some beyond the last range bin (128 m).
+        for k in 0..<4400 {
+            let r = k < 4000 ? Double.random(in: 2...60, using: &rng) : Double.random(in: 60...200, using: &rng)
+            let a = Double.random(in: -.pi ... .pi, using: &rng)
             cloud.append(x: Float(r * cos(a)), y: Float(r * sin(a)), z: Float.random(in: -2.2...0.5, using: &rng), intensity: 0)
         }
         cloud.append(x: .nan, y: 1, z: 0, intensity: 0)
         let evidence = RayEvidence(cloud)
         var checked = 0
-        for _ in 0..<60 {
-            let r = Double.random(in: 4...40, using: &rng), a = Double.random(in: -.pi ... .pi, using: &rng)
+        for k in 0..<80 {
+            let r = k < 60 ? Double.random(in: 4...40, using: &rng) : Double.random(in: 100...160, using: &rng)
+            let a = Double.random(in: -.pi ... .pi, using: &rng)
             let box = Box3D(x: r * cos(a), y: r * sin(a), z: -1, l: Double.random(in: 3...12, using: &rng), w: 2,
                             h: Double.random(in: 1.4...3.5, using: &rng), yaw: Double.random(in: -.pi ... .pi, using: &rng))
             let reference = Self.bruteForce(box, cloud.droppingNonFinite())

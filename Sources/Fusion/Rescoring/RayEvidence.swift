@@ -22,34 +22,44 @@ struct RayEvidence {
     static let groundClearanceMeters = 0.2
     /// Azimuth sectors (in the pseudo-angle `diamondAngle`, four units to a turn).
     static let sectors = 1024
+    /// Range bins within a sector, `rangeBinMeters` wide; the last one holds every farther return.
+    static let rangeBins = 128
+    static let rangeBinMeters = 1.0
 
-    private let x: [Float], y: [Float], z: [Float]
-    /// Indices into the sorted arrays where each sector starts; `sectors + 1` entries.
-    private let starts: [Int]
+    /// The returns, sorted by cell.
+    private let returns: [SIMD4<Float>]
+    /// Indices into `returns` where each (sector, range bin) cell starts, cells in
+    /// sector-major order; `sectors × rangeBins + 1` entries.
+    private let starts: [Int32]
 
-    /// Sorts `cloud` (in the sensor's frame) by sector, non-finite returns left out.
+    /// Sorts `cloud` (in the sensor's frame) by sector and, within a sector, by range bin
+    /// (a counting sort), non-finite returns left out.
     init(_ cloud: PointCloud) {
-        var sectorOf = [Int](repeating: -1, count: cloud.count)
-        var counts = [Int](repeating: 0, count: Self.sectors + 1)
-        for i in 0..<cloud.count {
-            let px = cloud.x[i], py = cloud.y[i]
-            guard px.isFinite, py.isFinite, cloud.z[i].isFinite, px != 0 || py != 0 else { continue }
-            let s = Self.sector(Self.diamondAngle(x: Double(px), y: Double(py)))
-            sectorOf[i] = s
-            counts[s + 1] += 1
+        let cx = cloud.x, cy = cloud.y, cz = cloud.z
+        let cells = Self.sectors * Self.rangeBins
+        var cellOf = [Int32](repeating: -1, count: cx.count)
+        var counts = [Int32](repeating: 0, count: cells + 1)
+        for i in cx.indices {
+            let px = cx[i], py = cy[i]
+            guard px.isFinite, py.isFinite, cz[i].isFinite, px != 0 || py != 0 else { continue }
+            let cell = Self.cell(x: Double(px), y: Double(py))
+            cellOf[i] = Int32(cell)
+            counts[cell + 1] += 1
         }
-        for s in 0..<Self.sectors { counts[s + 1] += counts[s] }
+        for cell in 0..<cells { counts[cell + 1] += counts[cell] }
         var next = counts
-        var sx = [Float](repeating: 0, count: counts[Self.sectors]), sy = sx, sz = sx
-        for i in 0..<cloud.count where sectorOf[i] >= 0 {
-            let slot = next[sectorOf[i]]
-            sx[slot] = cloud.x[i]; sy[slot] = cloud.y[i]; sz[slot] = cloud.z[i]
-            next[sectorOf[i]] += 1
+        var sorted = [SIMD4<Float>](repeating: .zero, count: Int(counts[cells]))
+        for i in cx.indices where cellOf[i] >= 0 {
+            let cell = Int(cellOf[i]), slot = Int(next[cell])
+            sorted[slot] = SIMD4(cx[i], cy[i], cz[i], 0)
+            next[cell] += 1
         }
-        x = sx; y = sy; z = sz; starts = counts
+        returns = sorted; starts = counts
     }
 
-    /// The returns on `box` and the rays through it.
+    /// The returns on `box` and the rays through it. Only returns at least as far from the
+    /// sensor as the box's nearest possible point are visited: a nearer one can neither lie in it
+    /// nor have a ray through it.
     func counts(for box: Box3D) -> Counts {
         guard !box.footprintContains(x: 0, y: 0) else { return Counts() }
         let c = cos(box.yaw), s = sin(box.yaw)
@@ -57,11 +67,13 @@ struct RayEvidence {
         let ox = -(c * box.x + s * box.y), oy = -(-s * box.x + c * box.y)
         let bottom = box.z - box.h / 2 + Self.groundClearanceMeters, top = box.z + box.h / 2
         let nearest = max(hypot(box.x, box.y) - hypot(box.l, box.w) / 2, 0)
+        let firstBin = Self.rangeBin(nearest)
         var counts = Counts()
         for sector in sectors(spannedBy: box) {
-            for i in starts[sector]..<starts[sector + 1] {
-                let px = Double(x[i]), py = Double(y[i]), pz = Double(z[i])
-                guard hypot(px, py) >= nearest else { continue }
+            let cells = sector * Self.rangeBins
+            for i in Int(starts[cells + firstBin])..<Int(starts[cells + Self.rangeBins]) {
+                let p = returns[i]
+                let px = Double(p.x), py = Double(p.y), pz = Double(p.z)
                 let dx = px - box.x, dy = py - box.y
                 let qx = c * dx + s * dy, qy = -s * dx + c * dy
                 if abs(qx) <= box.l / 2, abs(qy) <= box.w / 2 {
@@ -117,5 +129,15 @@ struct RayEvidence {
 
     static func sector(_ angle: Double) -> Int {
         min(max(Int(angle / 4 * Double(sectors)), 0), sectors - 1)
+    }
+
+    /// The range bin of a horizontal distance from the sensor; every bin below it is nearer.
+    static func rangeBin(_ range: Double) -> Int {
+        min(Int(range / rangeBinMeters), rangeBins - 1)
+    }
+
+    /// The index cell of a return at (x, y): its sector, then its range bin.
+    static func cell(x: Double, y: Double) -> Int {
+        sector(diamondAngle(x: x, y: y)) * rangeBins + rangeBin((x * x + y * y).squareRoot())
     }
 }
