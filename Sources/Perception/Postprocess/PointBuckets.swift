@@ -6,7 +6,8 @@ import V2XCore
 /// Building it is one counting sort, linear in the cloud.
 struct PointBuckets {
     static let bucketMeters = 2.0
-    var x: [Double] = [], y: [Double] = [], z: [Double] = []
+    /// The kept points in bucket order.
+    var points: [SIMD3<Double>] = []
     /// Points of bucket `b` are `start[b]..<start[b + 1]`.
     var start: [Int] = [0]
     var originX = 0.0, originY = 0.0
@@ -14,41 +15,33 @@ struct PointBuckets {
 
     init(_ cloud: PointCloud, zRange: ClosedRange<Double>) {
         // Pass 1: the points in the z range, and their BEV extent.
-        var keep: [Int32] = []
-        keep.reserveCapacity(cloud.count / 2)
-        var low = SIMD2<Float>(repeating: .infinity), high = SIMD2<Float>(repeating: -.infinity)
-        cloud.x.withUnsafeBufferPointer { xs in
-            cloud.y.withUnsafeBufferPointer { ys in
-                cloud.z.withUnsafeBufferPointer { zs in
-                    for i in 0..<cloud.count {
-                        let p = SIMD2(xs[i], ys[i])
-                        guard p.x.isFinite, p.y.isFinite, zRange.contains(Double(zs[i])) else { continue }
-                        keep.append(Int32(i))
-                        low = pointwiseMin(low, p); high = pointwiseMax(high, p)
-                    }
-                }
-            }
+        let xs = cloud.x, ys = cloud.y, zs = cloud.z
+        var kept: [SIMD3<Double>] = []
+        kept.reserveCapacity(xs.count / 2)
+        var low = SIMD2<Double>(repeating: .infinity), high = SIMD2<Double>(repeating: -.infinity)
+        for i in xs.indices {
+            let p = SIMD3(Double(xs[i]), Double(ys[i]), Double(zs[i]))
+            guard p.x.isFinite, p.y.isFinite, zRange.contains(p.z) else { continue }
+            kept.append(p)
+            low = pointwiseMin(low, SIMD2(p.x, p.y)); high = pointwiseMax(high, SIMD2(p.x, p.y))
         }
-        guard !keep.isEmpty else { return }
-        originX = Double(low.x); originY = Double(low.y)
-        columns = Int((Double(high.x) - originX) / Self.bucketMeters) + 1
-        rows = Int((Double(high.y) - originY) / Self.bucketMeters) + 1
+        guard !kept.isEmpty else { return }
+        originX = low.x; originY = low.y
+        columns = Int((high.x - originX) / Self.bucketMeters) + 1
+        rows = Int((high.y - originY) / Self.bucketMeters) + 1
         // Pass 2: a counting sort of the kept points by bucket.
-        let bucketOf = keep.map { bucket(Double(cloud.x[Int($0)]), Double(cloud.y[Int($0)])) }
+        let bucketOf = kept.map { Int32(bucket($0.x, $0.y)) }
         var counts = [Int](repeating: 0, count: columns * rows + 1)
-        for b in bucketOf { counts[b + 1] += 1 }
+        for b in bucketOf { counts[Int(b) + 1] += 1 }
         for b in 0..<(columns * rows) { counts[b + 1] += counts[b] }
         start = counts
         var next = counts
-        // The point index of each slot, in bucket order; then the coordinates gathered by it.
-        var pointOfSlot = [Int32](repeating: 0, count: keep.count)
-        for (k, i) in keep.enumerated() {
-            pointOfSlot[next[bucketOf[k]]] = i
-            next[bucketOf[k]] += 1
+        var sorted = [SIMD3<Double>](repeating: .zero, count: kept.count)
+        for (p, b) in zip(kept, bucketOf) {
+            sorted[next[Int(b)]] = p
+            next[Int(b)] += 1
         }
-        x = pointOfSlot.map { Double(cloud.x[Int($0)]) }
-        y = pointOfSlot.map { Double(cloud.y[Int($0)]) }
-        z = pointOfSlot.map { Double(cloud.z[Int($0)]) }
+        points = sorted
     }
 
     private func bucket(_ px: Double, _ py: Double) -> Int {
@@ -61,19 +54,19 @@ struct PointBuckets {
     /// `groundClearance` above its floor to `margin` above its roof.
     func points(in box: Box3D, margin: Double, groundClearance: Double) -> [SIMD2<Double>] {
         var out: [SIMD2<Double>] = []
-        forEachPoint(in: box, margin: margin, groundClearance: groundClearance) { out.append(SIMD2(x[$0], y[$0])) }
+        forEachPoint(in: box, margin: margin, groundClearance: groundClearance) { out.append(SIMD2($0.x, $0.y)) }
         return out
     }
 
     /// `points(in:margin:groundClearance:)` with their heights.
     func points3D(in box: Box3D, margin: Double, groundClearance: Double) -> [SIMD3<Double>] {
         var out: [SIMD3<Double>] = []
-        forEachPoint(in: box, margin: margin, groundClearance: groundClearance) { out.append(SIMD3(x[$0], y[$0], z[$0])) }
+        forEachPoint(in: box, margin: margin, groundClearance: groundClearance) { out.append($0) }
         return out
     }
 
-    /// Calls `body` with the slot of each point inside `box` (as `points(in:)` defines it).
-    private func forEachPoint(in box: Box3D, margin: Double, groundClearance: Double, _ body: (Int) -> Void) {
+    /// Calls `body` with each point inside `box` (as `points(in:)` defines it).
+    private func forEachPoint(in box: Box3D, margin: Double, groundClearance: Double, _ body: (SIMD3<Double>) -> Void) {
         let reach = (box.l * box.l + box.w * box.w).squareRoot() / 2 + margin
         guard columns > 0, reach.isFinite, box.x.isFinite, box.y.isFinite else { return }
         let (c, s) = (cos(box.yaw), sin(box.yaw))
@@ -85,10 +78,11 @@ struct PointBuckets {
             for column in index(box.x - reach, originX, columns)...index(box.x + reach, originX, columns) {
                 let b = row * columns + column
                 for i in start[b]..<start[b + 1] {
-                    guard z[i] >= floor, z[i] <= roof else { continue }
-                    let dx = x[i] - box.x, dy = y[i] - box.y
+                    let p = points[i]
+                    guard p.z >= floor, p.z <= roof else { continue }
+                    let dx = p.x - box.x, dy = p.y - box.y
                     guard abs(c * dx + s * dy) <= box.l / 2 + margin, abs(-s * dx + c * dy) <= box.w / 2 + margin else { continue }
-                    body(i)
+                    body(p)
                 }
             }
         }
