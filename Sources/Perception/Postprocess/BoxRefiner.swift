@@ -168,52 +168,19 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
         // than a car across the junction. The extent uses every return.
         let stride = (points.count + Self.headingSearchPoints - 1) / Self.headingSearchPoints
         let sample = stride > 1 ? Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] } : points
-        var best = (yaw: box.yaw, score: closeness(sample, yaw: box.yaw))
+        let criterion = ClosenessCriterion(sample, floorMeters: closenessFloorMeters)
+        var best = (yaw: box.yaw, score: criterion.score(yaw: box.yaw))
         func search(around center: Double, radius: Double, step: Double) {
             let steps = Int((radius / step).rounded())
             for k in -steps...steps where k != 0 {
                 let yaw = center + Double(k) * step
-                let score = closeness(sample, yaw: yaw)
+                let score = criterion.score(yaw: yaw)
                 if score > best.score { best = (yaw, score) }
             }
         }
         search(around: box.yaw, radius: searchRadians, step: coarseStepRadians)
         search(around: best.yaw, radius: coarseStepRadians, step: fineStepRadians)
         return enclosing(box, points, yaw: best.yaw)
-    }
-
-    /// The closeness criterion of the points' bounding rectangle at heading `yaw`: each
-    /// point's distance to the nearer of the two edges the points hug (per axis, the edge
-    /// with the smaller sum of squared distances), floored at `closenessFloorMeters`.
-    func closeness(_ points: [SIMD2<Double>], yaw: Double) -> Double {
-        let (c, s) = (cos(yaw), sin(yaw))
-        // The rotated points live in scratch memory: the search scores about 60 headings a
-        // box, and two arrays per heading were a good part of the refit's time.
-        return withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: points.count) { rotated in
-            var low = SIMD2(Double.infinity, .infinity), high = -low
-            for (i, p) in points.enumerated() {
-                let q = SIMD2(c * p.x + s * p.y, -s * p.x + c * p.y)
-                rotated.initializeElement(at: i, to: q)
-                low = pointwiseMin(low, q); high = pointwiseMax(high, q)
-            }
-            var toLow = SIMD2<Double>(), toHigh = SIMD2<Double>()
-            for i in points.indices {
-                let q = rotated[i]
-                toLow += (q - low) * (q - low)
-                toHigh += (high - q) * (high - q)
-            }
-            // Per axis, the edge the points hug; distances are measured to it.
-            let useLowAlong = toLow.x <= toHigh.x, useLowAcross = toLow.y <= toHigh.y
-            var score = 0.0
-            for i in points.indices {
-                let q = rotated[i]
-                let d1 = useLowAlong ? q.x - low.x : high.x - q.x
-                let d2 = useLowAcross ? q.y - low.y : high.y - q.y
-                score += 1 / max(min(d1, d2), closenessFloorMeters)
-            }
-            // SIMD2<Double> is trivial: the scratch needs no deinitialization.
-            return score
-        }
     }
 
     /// `box` turned to `yaw`, grown to the points' extent where they span more than it,
