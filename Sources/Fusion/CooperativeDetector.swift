@@ -121,8 +121,7 @@ public struct CooperativeDetector: Sendable {
         let levelled = settings.mode == .intermediate ? Self.levelled(boxes, own: ego.boxes, sent: sent, gateMeters: gate) : boxes
         guard let refiner = settings.boxRefiner else { return levelled.map { ($0, nil) } }
         // Intermediate fusion refits to the ego's returns and those the messages carried.
-        var returns = ego.points
-        if settings.mode == .intermediate, !sentReturns.isEmpty { returns?.append(contentsOf: sentReturns) }
+        let returns = ego.points.map { settings.mode == .intermediate && !sentReturns.isEmpty ? [$0, sentReturns] : [$0] }
         // Bucketed once for the final boxes and the collaborator boxes that may be added.
         let prepared = returns.map { refiner.prepared($0, for: levelled + sent) }
         let fitted = prepared.map { refiner.refits(levelled, in: $0) } ?? levelled.map { ($0, false) }

@@ -93,6 +93,26 @@ import V2XCore
         #expect(refiner.refine([broken], points: cloud).first?.x.isNaN == true)
     }
 
+    @Test func cloudsPreparedTogetherRefitAsTheirUnion() throws {
+        // The car's sweep split in two clouds, as the ego's returns and those a message carried.
+        let sweep = Self.sweep(of: Self.car)
+        var first = PointCloud(), second = PointCloud()
+        for i in 0..<sweep.count {
+            if i % 3 == 0 {
+                second.append(x: sweep.x[i], y: sweep.y[i], z: sweep.z[i], intensity: sweep.intensity[i])
+            } else {
+                first.append(x: sweep.x[i], y: sweep.y[i], z: sweep.z[i], intensity: sweep.intensity[i])
+            }
+        }
+        var joined = first
+        joined.append(contentsOf: second)
+        let refiner = BoxRefiner()
+        let apart = refiner.refits([Self.guess], in: refiner.prepared([first, second], for: [Self.guess]))
+        let together = refiner.refits([Self.guess], in: refiner.prepared(joined, for: [Self.guess]))
+        #expect(apart.map(\.box) == together.map(\.box))
+        #expect(apart.first?.refitted == true)
+    }
+
     @Test func invalidSettingsAreRejected() throws {
         try BoxRefiner().validate()
         #expect(throws: V2XError.self) { try BoxRefiner(minimumPoints: 2).validate() }

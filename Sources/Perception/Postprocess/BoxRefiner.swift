@@ -95,10 +95,15 @@ public struct BoxRefiner: Sendable, Hashable, Codable {
     /// `points` bucketed once for refitting any boxes whose heights lie within those of
     /// `boxes` (`refits(_:in:)`), when several batches of boxes are refitted to one cloud.
     public func prepared(_ points: PointCloud, for boxes: [Box3D]) -> PreparedReturns {
+        prepared([points], for: boxes)
+    }
+
+    /// `prepared(_:for:)` for the union of several clouds in one frame, without joining them.
+    public func prepared(_ clouds: [PointCloud], for boxes: [Box3D]) -> PreparedReturns {
         let vehicles = boxes.filter { $0.label.category == .vehicle && $0.z.isFinite && $0.h.isFinite }
-        guard points.count >= minimumPoints, let low = vehicles.map({ $0.z - $0.h / 2 + groundClearanceMeters }).min(),
+        guard clouds.reduce(0, { $0 + $1.count }) >= minimumPoints, let low = vehicles.map({ $0.z - $0.h / 2 + groundClearanceMeters }).min(),
               let high = vehicles.map({ $0.z + $0.h / 2 + marginMeters }).max(), low <= high else { return PreparedReturns(buckets: nil) }
-        return PreparedReturns(buckets: PointBuckets(points, zRange: low...high))
+        return PreparedReturns(buckets: PointBuckets(clouds, zRange: low...high))
     }
 
     /// `refits(_:points:)` to a prepared cloud; boxes beyond the heights it was prepared for

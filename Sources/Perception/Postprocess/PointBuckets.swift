@@ -14,21 +14,28 @@ struct PointBuckets {
     var columns = 0, rows = 0
 
     init(_ cloud: PointCloud, zRange: ClosedRange<Double>) {
+        self.init([cloud], zRange: zRange)
+    }
+
+    /// The union of `clouds` (in one frame), bucketed without joining them first.
+    init(_ clouds: [PointCloud], zRange: ClosedRange<Double>) {
         // Pass 1: the points in the z range, and their BEV extent.
-        let xs = cloud.x, ys = cloud.y, zs = cloud.z
         var kept: [SIMD3<Double>] = []
-        kept.reserveCapacity(xs.count / 2)
-        var low = SIMD2<Double>(repeating: .infinity), high = SIMD2<Double>(repeating: -.infinity)
-        for i in xs.indices {
-            let p = SIMD3(Double(xs[i]), Double(ys[i]), Double(zs[i]))
-            guard p.x.isFinite, p.y.isFinite, zRange.contains(p.z) else { continue }
-            kept.append(p)
-            low = pointwiseMin(low, SIMD2(p.x, p.y)); high = pointwiseMax(high, SIMD2(p.x, p.y))
+        kept.reserveCapacity(clouds.reduce(0) { $0 + $1.count })
+        var lowX = Double.infinity, lowY = Double.infinity, highX = -Double.infinity, highY = -Double.infinity
+        for cloud in clouds {
+            let xs = cloud.x, ys = cloud.y, zs = cloud.z
+            for i in xs.indices {
+                let p = SIMD3(Double(xs[i]), Double(ys[i]), Double(zs[i]))
+                guard p.x.isFinite, p.y.isFinite, zRange.contains(p.z) else { continue }
+                kept.append(p)
+                lowX = min(lowX, p.x); lowY = min(lowY, p.y); highX = max(highX, p.x); highY = max(highY, p.y)
+            }
         }
         guard !kept.isEmpty else { return }
-        originX = low.x; originY = low.y
-        columns = Int((high.x - originX) / Self.bucketMeters) + 1
-        rows = Int((high.y - originY) / Self.bucketMeters) + 1
+        originX = lowX; originY = lowY
+        columns = Int((highX - originX) / Self.bucketMeters) + 1
+        rows = Int((highY - originY) / Self.bucketMeters) + 1
         // Pass 2: a counting sort of the kept points by bucket.
         let bucketOf = kept.map { Int32(bucket($0.x, $0.y)) }
         var counts = [Int](repeating: 0, count: columns * rows + 1)
